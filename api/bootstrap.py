@@ -1,0 +1,71 @@
+"""Wiring, in one place: which store, which read models, which scheduled policies."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from api.settings import Settings
+from api.stores import create_store_table
+from hms_core import clock
+from hms_core.access import system_principal
+from hms_core.application import HMSApplication
+from hms_core.demo import DEMO_PASSWORD, demo_directory
+from hms_core.passwords import hash_password
+from projections import all_projections
+from projections.db import Database, database_for
+from projections.runner import ProjectionRunner
+
+log = logging.getLogger("hms")
+
+
+@dataclass
+class Services:
+    """What the entrypoints work with."""
+
+    settings: Settings
+    app: HMSApplication
+    db: Database
+    runner: ProjectionRunner
+    background: list[Any] = field(default_factory=list)
+
+    def start(self) -> None:
+        """Run projections (and scheduled policies) in this process."""
+        if self.runner not in self.background:
+            self.runner.start()
+            self.background.append(self.runner)
+
+    def close(self) -> None:
+        for part in reversed(self.background):
+            part.stop()
+        self.background.clear()
+        self.db.close()
+        self.app.close()
+
+
+def build(settings: Settings, *, seed_demo: bool = False) -> Services:
+    """Open the store, bring the read models' tables up to date, seed the demo if asked."""
+    clock.configure_timezone(settings.timezone)
+    lock_path = None
+    if settings.sqlite_path is not None:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = f"{settings.sqlite_path}.projections.lock"
+    app = HMSApplication(env=settings.eventsourcing_env())
+    db = database_for(app)
+    create_store_table(db)
+    runner = ProjectionRunner(app, db, all_projections(), lock_path=lock_path)
+    runner.setup()
+    services = Services(settings=settings, app=app, db=db, runner=runner)
+    if seed_demo:
+        seed_demo_directory(app)
+    return services
+
+
+def seed_demo_directory(app: HMSApplication) -> bool:
+    """The demo tree and the five demo users, into an empty store only."""
+    if app.has_organisation():
+        return False
+    app.import_directory(system_principal("demo"), demo_directory(hash_password(DEMO_PASSWORD)))
+    log.info("seeded the demo organisation and users")
+    return True

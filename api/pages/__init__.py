@@ -1,0 +1,9 @@
+"""Pages for people, in Norwegian bokmål: server-rendered, usable without JavaScript."""
+
+from __future__ import annotations
+
+
+def page_handlers() -> list:
+    from api.pages.basic import FrontPage, LoginPage, ReceiptPage
+
+    return [LoginPage, FrontPage, ReceiptPage]

@@ -1,0 +1,126 @@
+"""Sign-in, the front page and the anonymous reporter's receipt page."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from api.auth import SESSION_USER, rotate_session, signed_in
+from api.commands import Svc, execute
+from api.pages.render import page
+from api.views import receipt_view
+from hms_core.errors import InvalidValue, NotFound
+from hms_core.passwords import normalise_receipt_code
+
+
+class LoginForm(msgspec.Struct):
+    username: str = ""
+    password: str = ""
+    next: str = "/"
+
+
+class TextForm(msgspec.Struct):
+    text: str = ""
+
+
+class CodeForm(msgspec.Struct):
+    code: str = ""
+
+
+def _safe_next(target: str) -> str:
+    """Only paths on this site: never an open redirect."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+class LoginPage(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/login", sync_to_thread=False)
+    def form(self, request: Request, next: FromQuery[str] = "/") -> Template:
+        return page(request, "login.html", next=_safe_next(next), errors={})
+
+    @post("/login", sync_to_thread=True)
+    def submit(
+        self, request: Request, svc: Svc, data: URLEncodedBody[LoginForm]
+    ) -> Template | Redirect:
+        who = svc.app.authenticate(data.username, data.password) if data.username else None
+        if who is None:
+            return page(
+                request,
+                "login.html",
+                status_code=400,
+                next=_safe_next(data.next),
+                username=data.username,
+                errors={"password": "Feil brukernavn eller passord."},
+            )
+        rotate_session(request)
+        request.set_session({SESSION_USER: str(who.user_id)})
+        return Redirect(_safe_next(data.next), status_code=303)
+
+    @post("/logout", sync_to_thread=False)
+    def logout(self, request: Request) -> Redirect:
+        request.clear_session()
+        return Redirect("/login", status_code=303)
+
+
+class FrontPage(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/", guards=[signed_in], sync_to_thread=True)
+    def home(self, request: Request, svc: Svc) -> Template:
+        """What needs me now."""
+        return page(request, "home.html")
+
+
+class ReceiptPage(Controller):
+    """No login: the code is the key. The code is never written to any log."""
+
+    path = "/kvittering"
+    include_in_schema = False
+
+    @get("/", sync_to_thread=False)
+    def lookup(self, request: Request) -> Template:
+        return page(request, "receipt_lookup.html", errors={})
+
+    @post("/", sync_to_thread=False)
+    def go(self, data: URLEncodedBody[CodeForm]) -> Redirect:
+        code = normalise_receipt_code(data.code)
+        return Redirect(f"/kvittering/{quote(code)}", status_code=303)
+
+    @get("/{code:str}", sync_to_thread=True)
+    def show(self, request: Request, svc: Svc, code: FromPath[str]) -> Template:
+        try:
+            view = receipt_view(svc.app, svc.app.deviation_by_receipt(code))
+        except NotFound:
+            return page(
+                request,
+                "receipt_lookup.html",
+                status_code=404,
+                errors={"code": "Fant ingen sak med denne koden. Sjekk at den er skrevet riktig."},
+            )
+        return page(request, "receipt.html", receipt=view, code=code, errors={})
+
+    @post("/{code:str}", sync_to_thread=True)
+    def add(
+        self, request: Request, svc: Svc, code: FromPath[str], data: URLEncodedBody[TextForm]
+    ) -> Template | Redirect:
+        try:
+            execute(svc, svc.app.add_information_by_receipt, code, text=data.text)
+        except InvalidValue as error:
+            view = receipt_view(svc.app, svc.app.deviation_by_receipt(code))
+            return page(
+                request,
+                "receipt.html",
+                status_code=400,
+                receipt=view,
+                code=code,
+                text=data.text,
+                errors={"text": error.detail},
+            )
+        return Redirect(f"/kvittering/{quote(code)}#meldinger", status_code=303)

@@ -1,0 +1,48 @@
+"""Users and org units as the API shows them."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+
+
+class Login(msgspec.Struct, forbid_unknown_fields=True):
+    username: str
+    password: str
+
+
+class Me(msgspec.Struct):
+    id: UUID
+    username: str
+    name: str
+    email: str
+    roles: list[str]
+    unit_id: UUID | None
+    leads: list[UUID]
+    safety_rep_for: list[UUID]
+
+
+class UnitOut(msgspec.Struct):
+    id: UUID
+    code: str
+    name: str
+    parent_id: UUID | None
+    kind: str
+    fte: float | None
+
+
+class UserOut(msgspec.Struct):
+    id: UUID
+    username: str
+    name: str
+    email: str
+    roles: list[str]
+    unit_id: UUID | None
+    leads: list[UUID]
+    safety_rep_for: list[UUID]
+    active: bool
+
+
+class TokenOut(msgspec.Struct):
+    token: str

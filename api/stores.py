@@ -1,0 +1,122 @@
+"""A Litestar Store in the product's database, for sessions and rate limits.
+
+Litestar ships memory, file, Redis and Valkey stores; none is shared by several
+processes without another server to run. This one keeps its entries in a table beside
+the event log, so every web process sees the same sessions and the same counters.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import anyio
+from litestar.stores.base import NamespacedStore
+
+from projections.db import Database
+
+DDL = {
+    "sqlite": (
+        "CREATE TABLE IF NOT EXISTS web_store (namespace TEXT NOT NULL, key TEXT NOT NULL, "
+        "value BLOB NOT NULL, expires_at REAL, PRIMARY KEY (namespace, key))"
+    ),
+    "postgres": (
+        "CREATE TABLE IF NOT EXISTS web_store (namespace TEXT NOT NULL, key TEXT NOT NULL, "
+        "value BYTEA NOT NULL, expires_at DOUBLE PRECISION, PRIMARY KEY (namespace, key))"
+    ),
+}
+PURGE_EVERY = 500
+
+
+def create_store_table(db: Database) -> None:
+    with db.transaction() as cur:
+        cur.execute(DDL[db.dialect])
+
+
+def _seconds(expires_in: int | timedelta | None) -> float | None:
+    if expires_in is None:
+        return None
+    return expires_in.total_seconds() if isinstance(expires_in, timedelta) else float(expires_in)
+
+
+class DatabaseStore(NamespacedStore):
+    """Key-value entries with expiry, in the `web_store` table."""
+
+    def __init__(self, db: Database, namespace: str = "hms") -> None:
+        super().__init__()
+        self.db = db
+        self.namespace = namespace
+        self._writes = 0
+
+    def with_namespace(self, namespace: str) -> DatabaseStore:
+        return DatabaseStore(self.db, f"{self.namespace}_{namespace}")
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        data = value.encode() if isinstance(value, str) else value
+        seconds = _seconds(expires_in)
+        expires_at = None if seconds is None else time.time() + seconds
+        await anyio.to_thread.run_sync(self._set, key, data, expires_at)
+
+    def _set(self, key: str, data: bytes, expires_at: float | None) -> None:
+        with self.db.transaction() as cur:
+            cur.execute(
+                "INSERT INTO web_store (namespace, key, value, expires_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, "
+                "expires_at = excluded.expires_at",
+                (self.namespace, key, data, expires_at),
+            )
+            self._writes += 1
+            if self._writes % PURGE_EVERY == 0:
+                cur.execute("DELETE FROM web_store WHERE expires_at < ?", (time.time(),))
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        return await anyio.to_thread.run_sync(self._get, key, _seconds(renew_for))
+
+    def _get(self, key: str, renew_for: float | None) -> bytes | None:
+        with self.db.reading() as cur:
+            row = cur.execute(
+                "SELECT value, expires_at FROM web_store WHERE namespace = ? AND key = ?",
+                (self.namespace, key),
+            ).fetchone()
+        if row is None:
+            return None
+        if row["expires_at"] is not None and row["expires_at"] <= time.time():
+            self._delete(key)
+            return None
+        if renew_for is not None and row["expires_at"] is not None:
+            self._set(key, bytes(row["value"]), time.time() + renew_for)
+        return bytes(row["value"])
+
+    async def delete(self, key: str) -> None:
+        await anyio.to_thread.run_sync(self._delete, key)
+
+    def _delete(self, key: str) -> None:
+        with self.db.transaction() as cur:
+            cur.execute(
+                "DELETE FROM web_store WHERE namespace = ? AND key = ?", (self.namespace, key)
+            )
+
+    async def delete_all(self) -> None:
+        def delete_all() -> None:
+            with self.db.transaction() as cur:
+                cur.execute("DELETE FROM web_store WHERE namespace = ?", (self.namespace,))
+
+        await anyio.to_thread.run_sync(delete_all)
+
+    async def exists(self, key: str) -> bool:
+        return await self.get(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        def expires() -> int | None:
+            with self.db.reading() as cur:
+                row = cur.execute(
+                    "SELECT expires_at FROM web_store WHERE namespace = ? AND key = ?",
+                    (self.namespace, key),
+                ).fetchone()
+            if row is None or row["expires_at"] is None:
+                return None
+            return max(int(row["expires_at"] - time.time()), 0)
+
+        return await anyio.to_thread.run_sync(expires)

@@ -1,0 +1,136 @@
+"""What a read model is: tables, a version, and a fold of events into rows.
+
+A projection never reads the event store and never writes outside its own tables. It
+gets batches of `(position, event)` and a cursor inside the transaction that also
+moves its tracking position, so a batch is either wholly applied or not at all.
+
+Table names are written `{name}` in SQL templates; the runner decides whether they
+mean the live tables or the shadow copies a rebuild fills while the live ones serve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from projections.db import Cursor
+
+LIVE_PREFIX = "rm_"
+
+
+class Tables(dict):
+    """Logical table name → physical name, and SQL templates filled in with them."""
+
+    def sql(self, template: str) -> str:
+        return _fill(template, tuple(sorted(self.items())))
+
+
+@lru_cache(maxsize=4096)
+def _fill(template: str, names: tuple[tuple[str, str], ...]) -> str:
+    return template.format_map(dict(names))
+
+
+def live_tables(names: Sequence[str]) -> Tables:
+    return Tables({name: f"{LIVE_PREFIX}{name}" for name in names})
+
+
+class Projection:
+    """Base class of read models."""
+
+    name: ClassVar[str]
+    version: ClassVar[int] = 1
+    # Logical names of the tables this projection owns, parents before children.
+    tables: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self) -> None:
+        self.live = live_tables(self.tables)
+
+    def create_statements(self, dialect: str) -> list[str]:
+        """CREATE TABLE templates (no secondary indexes: those come after a bulk load)."""
+        raise NotImplementedError
+
+    def index_statements(self, dialect: str) -> list[str]:
+        """CREATE INDEX templates; index names must start with their table's `{name}`."""
+        return []
+
+    def handle(self, cur: Cursor, t: Tables, events: Sequence[tuple[int, Any]]) -> None:
+        """Fold a batch of events, in log order, into the tables named by `t`."""
+        raise NotImplementedError
+
+
+def ts(moment: datetime | None) -> str | None:
+    """A timestamp as sortable text, the same on both databases (UTC, microseconds)."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_ts(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def iso_date(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def sid(value: Any) -> str | None:
+    """Ids are kept as text in read models."""
+    return None if value is None else str(value)
+
+
+class Rows:
+    """The rows of one table a batch touches: read once, changed in memory, written once.
+
+    Folding a batch this way turns many events about the same record into one upsert,
+    which is what makes catch-up fast.
+    """
+
+    def __init__(self, cur: Cursor, table: str, key: str, columns: Sequence[str]) -> None:
+        self.cur = cur
+        self.table = table
+        self.key = key
+        self.columns = tuple(columns)
+        self._rows: dict[Any, dict[str, Any]] = {}
+        self._dirty: set[Any] = set()
+
+    def prefetch(self, keys: Iterable[Any]) -> None:
+        wanted = [k for k in dict.fromkeys(keys) if k is not None and k not in self._rows]
+        cols = ", ".join(self.columns)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            self.cur.execute(
+                f"SELECT {cols} FROM {self.table} WHERE {self.key} IN ({marks})", chunk
+            )
+            for row in self.cur.fetchall():
+                self._rows[row[self.key]] = {c: row[c] for c in self.columns}
+
+    def get(self, key: Any) -> dict[str, Any] | None:
+        row = self._rows.get(key)
+        if row is not None:
+            self._dirty.add(key)
+        return row
+
+    def add(self, row: dict[str, Any]) -> dict[str, Any]:
+        full = dict.fromkeys(self.columns)
+        full.update(row)
+        self._rows[full[self.key]] = full
+        self._dirty.add(full[self.key])
+        return full
+
+    def flush(self) -> None:
+        if not self._dirty:
+            return
+        cols = ", ".join(self.columns)
+        marks = ", ".join("?" * len(self.columns))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in self.columns if c != self.key)
+        self.cur.executemany(
+            f"INSERT INTO {self.table} ({cols}) VALUES ({marks}) "
+            f"ON CONFLICT ({self.key}) DO UPDATE SET {updates}",
+            [tuple(self._rows[k][c] for c in self.columns) for k in self._dirty],
+        )
+        self._dirty.clear()
