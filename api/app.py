@@ -9,7 +9,6 @@ from pathlib import Path
 
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException
@@ -17,15 +16,14 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from api import errors
 from api.auth import HMSAuthenticationMiddleware, session_config
 from api.bootstrap import Services, build
-from api.controllers.deviations import DeviationController, ReceiptController
-from api.controllers.directory import AuthController, DirectoryController
-from api.controllers.health import healthz, readyz
+from api.controllers import api_handlers
 from api.pages import page_handlers
 from api.settings import Settings
 from api.stores import DatabaseStore
@@ -100,12 +98,7 @@ def create_app(
 
     return Litestar(
         route_handlers=[
-            healthz,
-            readyz,
-            AuthController,
-            DirectoryController,
-            DeviationController,
-            ReceiptController,
+            *api_handlers(),
             *page_handlers(),
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],

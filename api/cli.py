@@ -7,7 +7,7 @@ import logging
 import os
 import secrets
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import msgspec
@@ -156,13 +156,10 @@ def parser() -> argparse.ArgumentParser:
     tc.add_argument("username")
     tc.set_defaults(run=tokens_create)
 
-    for extend in EXTENSIONS:
-        extend(sub)
+    from api import cli_data
+
+    cli_data.add_commands(sub)
     return p
-
-
-# Other modules add their commands here (demo seeding, HR import, ...).
-EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from hms_core.errors import NotFound
 from hms_core.services.actions import ActionService
 from hms_core.services.deviations import DeviationService
 from hms_core.services.directory import DirectoryService
+from hms_core.services.hr import HRService
 from hms_core.services.org_import import OrgImportService
 from hms_core.services.risk import RiskService
 
@@ -32,6 +33,7 @@ class HMSApplication(
     DeviationService,
     ActionService,
     RiskService,
+    HRService,
     Application,
 ):
     """Deviations, corrective actions, risk assessments and the directory."""

@@ -6,8 +6,14 @@ from projections.base import Projection
 
 
 def all_projections() -> list[Projection]:
-    """Every read model of the product, in the order they are built."""
-    from projections.deviations import DeviationListView
-    from projections.users import UserListView
+    """Every read model of the product."""
+    from projections import actions, audit, deviations, risk_register, statistics, users
 
-    return [UserListView(), DeviationListView()]
+    return [
+        users.UserListView(),
+        deviations.DeviationListView(),
+        *actions.PROJECTIONS,
+        *risk_register.PROJECTIONS,
+        *statistics.PROJECTIONS,
+        *audit.PROJECTIONS,
+    ]

@@ -1,0 +1,20 @@
+"""JSON API controllers, one module per resource."""
+
+from __future__ import annotations
+
+
+def api_handlers() -> list:
+    from api.controllers import actions, audit, deviations, directory, health, risk, statistics
+
+    return [
+        health.healthz,
+        health.readyz,
+        directory.AuthController,
+        directory.DirectoryController,
+        deviations.DeviationController,
+        deviations.ReceiptController,
+        *actions.HANDLERS,
+        *risk.HANDLERS,
+        *statistics.HANDLERS,
+        *audit.HANDLERS,
+    ]

@@ -1,0 +1,9 @@
+"""Commands that bring data in: `hms demo seed`, `hms hr import`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Add this module's commands to the `hms` parser."""

@@ -1,0 +1,5 @@
+"""/api/v1/actions: corrective actions."""
+
+from __future__ import annotations
+
+HANDLERS: list = []
