@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from eventsourcing.persistence import PersistenceError
 
 from api.settings import Settings
 from api.stores import create_store_table
@@ -51,7 +54,7 @@ def build(settings: Settings, *, seed_demo: bool = False) -> Services:
     if settings.sqlite_path is not None:
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = f"{settings.sqlite_path}.projections.lock"
-    app = HMSApplication(env=settings.eventsourcing_env())
+    app = _open_store(settings)
     db = database_for(app)
     create_store_table(db)
     runner = ProjectionRunner(app, db, all_projections(), lock_path=lock_path)
@@ -60,6 +63,19 @@ def build(settings: Settings, *, seed_demo: bool = False) -> Services:
     if seed_demo:
         seed_demo_directory(app)
     return services
+
+
+def _open_store(settings: Settings) -> HMSApplication:
+    """The application; retried when another process is creating the same tables."""
+    for attempt in range(5):
+        try:
+            return HMSApplication(env=settings.eventsourcing_env())
+        except PersistenceError:
+            if attempt == 4:
+                raise
+            log.warning("store not ready (tables being created elsewhere?); trying again")
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def seed_demo_directory(app: HMSApplication) -> bool:

@@ -10,10 +10,11 @@ import logging
 import traceback
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from api.validation import body_errors
 from hms_core.errors import Conflict, DomainError, Forbidden, InvalidValue, NotFound
 
 log = logging.getLogger("hms.api")
@@ -56,9 +57,8 @@ def domain_error_handler(request: Request, error: DomainError) -> Response:
 def not_authorized_handler(request: Request, error: NotAuthorizedException) -> Response:
     if wants_html(request):
         return Redirect(f"/login?next={request.url.path}")
-    return Response(
-        content={"status_code": 401, "detail": "Du må logge inn.", "extra": {}}, status_code=401
-    )
+    detail = error.detail if error.detail and error.detail != "Unauthorized" else "Du må logge inn."
+    return Response(content={"status_code": 401, "detail": detail, "extra": {}}, status_code=401)
 
 
 def http_error_handler(request: Request, error: HTTPException) -> Response:
@@ -66,12 +66,19 @@ def http_error_handler(request: Request, error: HTTPException) -> Response:
         from api.pages.render import error_page
 
         return error_page(request, error.status_code, error.detail)
-    body = {
-        "status_code": error.status_code,
-        "detail": error.detail,
-        "extra": error.extra if error.extra is not None else {},
-    }
+    extra = error.extra if error.extra is not None else {}
+    detail = error.detail
+    if isinstance(error, ValidationException) and _from_body(extra):
+        extra = body_errors(request) or extra
+        detail = "Ugyldige verdier: " + ", ".join(e["key"] for e in extra if "key" in e)
+    body = {"status_code": error.status_code, "detail": detail, "extra": extra}
     return Response(content=body, status_code=error.status_code, headers=error.headers)
+
+
+def _from_body(extra: object) -> bool:
+    return isinstance(extra, list) and any(
+        isinstance(e, dict) and e.get("source") == "body" for e in extra
+    )
 
 
 def unexpected_error_handler(request: Request, error: Exception) -> Response:

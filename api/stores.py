@@ -29,7 +29,7 @@ PURGE_EVERY = 500
 
 
 def create_store_table(db: Database) -> None:
-    with db.transaction() as cur:
+    with db.schema_change() as cur:
         cur.execute(DDL[db.dialect])
 
 

@@ -84,6 +84,21 @@ class Database:
     def close(self) -> None:
         pass
 
+    @contextmanager
+    def schema_change(self) -> Iterator[Cursor]:
+        """A transaction for DDL that several processes may run at once at start-up.
+
+        PostgreSQL can fail two concurrent CREATE TABLE IF NOT EXISTS; a transaction-level
+        advisory lock makes them take turns. SQLite's BEGIN IMMEDIATE already does.
+        """
+        with self.transaction() as cur:
+            if self.dialect == "postgres":
+                cur.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
+            yield cur
+
+
+SCHEMA_LOCK = 4_242_001
+
 
 class SQLiteDatabase(Database):
     dialect = "sqlite"

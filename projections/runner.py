@@ -83,10 +83,10 @@ class ProjectionRunner:
 
     def setup(self) -> None:
         """Create tracking and tables; a projection whose version changed starts afresh."""
-        with self.db.transaction() as cur:
+        with self.db.schema_change() as cur:
             cur.execute(TRACKING_DDL)
         for projection in self.projections.values():
-            with self.db.transaction() as cur:
+            with self.db.schema_change() as cur:
                 row = cur.execute(
                     "SELECT position, version FROM projection_tracking WHERE name = ?",
                     (projection.name,),

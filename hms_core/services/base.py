@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import random
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from uuid import UUID
@@ -14,7 +16,7 @@ from hms_core.errors import Conflict, NotFound
 P = ParamSpec("P")
 R = TypeVar("R")
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 20
 
 
 class ConcurrentChangeError(Conflict):
@@ -38,6 +40,8 @@ def command(fn: Callable[P, R]) -> Callable[P, R]:
             except IntegrityError:
                 if attempt == MAX_ATTEMPTS - 1:
                     raise ConcurrentChangeError from None
+                # Back off a little, at random, so colliding writers spread out.
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311
         raise AssertionError("unreachable")
 
     return retrying

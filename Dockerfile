@@ -1,0 +1,17 @@
+# The HMS web and worker image. Build: docker compose build
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY hms_core ./hms_core
+COPY api ./api
+COPY projections ./projections
+COPY policies ./policies
+RUN pip install . && useradd --create-home --uid 10001 hms
+
+USER hms
+EXPOSE 8000
+# Web processes only; projections and scheduled policies run in the `worker` service.
+CMD ["hms", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--no-worker"]

@@ -1,0 +1,197 @@
+"""The projection runner: exactly once, atomic batches, rebuilds that change nothing."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from api.bootstrap import build
+from hms_core import clock
+from projections.base import Projection, Tables
+from projections.db import Cursor
+from projections.runner import ProjectionRunner
+from tests.helpers import LURA
+
+
+class EventLog(Projection):
+    """A test read model: one row per event it sees (no key, so doubles would show)."""
+
+    name = "test_event_log"
+    version = 1
+    tables = ("test_event_log",)
+    explode_at: int | None = None
+
+    def create_statements(self, dialect: str) -> list[str]:
+        return ["CREATE TABLE {test_event_log} (position BIGINT NOT NULL, kind TEXT NOT NULL)"]
+
+    def handle(self, cur: Cursor, t: Tables, events: Sequence[tuple[int, Any]]) -> None:
+        for position, event in events:
+            cur.execute(
+                t.sql("INSERT INTO {test_event_log} (position, kind) VALUES (?, ?)"),
+                (position, type(event).__name__),
+            )
+            if position == self.explode_at:
+                raise RuntimeError("boom")
+
+
+def rows(db, table: str) -> list[tuple]:
+    with db.reading() as cur:
+        return [
+            tuple(r) if db.dialect == "sqlite" else tuple(r.values())
+            for r in cur.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+        ]
+
+
+def tracked(db, name: str) -> int:
+    with db.reading() as cur:
+        return cur.scalar("SELECT position FROM projection_tracking WHERE name = ?", (name,))
+
+
+def report_some(app, n: int) -> None:
+    who = app.authenticate("ansatt", "demo")
+    for i in range(n):
+        app.report_deviation(
+            who,
+            title=f"Avvik {i}",
+            description="Noe skjedde",
+            occurred_at=clock.now() - timedelta(hours=1),
+            unit_id=LURA,
+            category="nestenulykke",
+            severity=1 + i % 5,
+        )
+
+
+def test_an_exception_mid_batch_leaves_neither_rows_nor_position(services):
+    app, db = services.app, services.db
+    projection = EventLog()
+    runner = ProjectionRunner(app, db, [projection], batch_size=1000)
+    runner.setup()
+    runner.catch_up()
+    before_rows, before_position = rows(db, "rm_test_event_log"), tracked(db, projection.name)
+    report_some(app, 5)
+    projection.explode_at = before_position + 4  # inside the next batch
+    with pytest.raises(RuntimeError):
+        runner.run_once()
+    assert rows(db, "rm_test_event_log") == before_rows
+    assert tracked(db, projection.name) == before_position
+    assert runner.errors[projection.name].startswith("RuntimeError")
+    projection.explode_at = None
+    runner.catch_up()
+    logged = [r[0] for r in rows(db, "rm_test_event_log")]
+    assert logged == list(range(1, app.max_position() + 1))  # every event once, in order
+    assert projection.name not in runner.errors
+
+
+def test_two_runners_on_one_database_apply_each_event_once(services, settings):
+    app, db = services.app, services.db
+    other = build(settings)
+    try:
+        runners = [
+            ProjectionRunner(app, db, [EventLog()], batch_size=3),
+            ProjectionRunner(other.app, other.db, [EventLog()], batch_size=3),
+        ]
+        runners[0].setup()
+        runners[1].setup()
+        report_some(app, 20)
+
+        def drain(runner: ProjectionRunner) -> None:
+            runner.catch_up()
+
+        threads = [threading.Thread(target=drain, args=(r,)) for r in runners * 2]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        logged = [r[0] for r in rows(db, "rm_test_event_log")]
+        assert logged == list(range(1, app.max_position() + 1))
+    finally:
+        other.close()
+
+
+def test_a_changed_projection_version_rebuilds_its_tables_on_start(services):
+    app, db = services.app, services.db
+    runner = ProjectionRunner(app, db, [EventLog()])
+    runner.setup()
+    report_some(app, 3)
+    runner.catch_up()
+    first = rows(db, "rm_test_event_log")
+
+    class EventLogV2(EventLog):
+        version = 2
+
+    upgraded = ProjectionRunner(app, db, [EventLogV2()])
+    upgraded.setup()
+    assert tracked(db, "test_event_log") == 0
+    assert rows(db, "rm_test_event_log") == []
+    upgraded.catch_up()
+    assert rows(db, "rm_test_event_log") == first
+
+
+def live_tables(db) -> list[str]:
+    with db.reading() as cur:
+        if db.dialect == "sqlite":
+            found = cur.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' "
+                "ESCAPE '\\' AND name NOT LIKE '%fts\\_%' ESCAPE '\\'"
+            ).fetchall()
+            return sorted(r[0] for r in found)
+        found = cur.execute(
+            "SELECT tablename FROM pg_tables "
+            "WHERE schemaname = 'public' AND tablename LIKE 'rm\\_%'"
+        ).fetchall()
+        return sorted(r["tablename"] for r in found)
+
+
+def dump(db) -> dict[str, list]:
+    result = {}
+    for table in live_tables(db):
+        with db.reading() as cur:
+            data = cur.execute(f"SELECT * FROM {table}").fetchall()
+        result[table] = sorted((tuple(dict(r).items()) for r in data), key=lambda row: repr(row))
+    return result
+
+
+def test_rebuilt_read_models_equal_the_incrementally_built_ones(services):
+    app = services.app
+    who = app.authenticate("leder", "demo")
+    report_some(app, 12)
+    services.runner.catch_up()
+    from hms_core.access import deviation_scope
+    from projections.deviation_queries import DeviationFilter, list_deviations
+
+    for row in list_deviations(services.db, deviation_scope(who), DeviationFilter()).items[:6]:
+        app.acknowledge_deviation(who, UUID(row["id"]))
+    services.runner.batch_size = 7  # incremental, in odd batch sizes
+    services.runner.catch_up()
+    incremental = dump(services.db)
+    assert incremental["rm_deviations"]
+    positions = services.runner.rebuild()
+    assert set(positions.values()) == {app.max_position()}
+    assert dump(services.db) == incremental
+
+
+def test_rebuild_while_new_events_arrive_keeps_them(services):
+    app = services.app
+    report_some(app, 5)
+    services.runner.catch_up()
+    original = services.runner._read
+
+    def read_and_write_more(after, head):
+        batch = original(after, head)
+        if batch and not getattr(read_and_write_more, "done", False):
+            read_and_write_more.done = True
+            report_some(app, 2)  # arrives during the replay
+        return batch
+
+    services.runner._read = read_and_write_more
+    services.runner.rebuild(["deviations"])
+    services.runner._read = original
+    with services.db.reading() as cur:
+        count = cur.scalar("SELECT COUNT(*) FROM rm_deviations")
+    assert count == 7
+    assert tracked(services.db, "deviations") == app.max_position()
