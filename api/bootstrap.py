@@ -9,13 +9,14 @@ from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 
-from api.settings import Settings
+from api.settings import ConfigurationError, Settings
 from api.stores import create_store_table
 from hms_core import clock
 from hms_core.access import system_principal
 from hms_core.application import HMSApplication
 from hms_core.demo import DEMO_PASSWORD, demo_directory
 from hms_core.passwords import hash_password
+from hms_core.risk_matrix import RiskMatrix, RiskMatrixError, load_matrix
 from projections import all_projections
 from projections.db import Database, database_for
 from projections.runner import ProjectionRunner
@@ -55,6 +56,7 @@ def build(settings: Settings, *, seed_demo: bool = False) -> Services:
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = f"{settings.sqlite_path}.projections.lock"
     app = _open_store(settings)
+    app.use_risk_matrix(_risk_matrix(settings))
     db = database_for(app)
     create_store_table(db)
     runner = ProjectionRunner(app, db, all_projections(), lock_path=lock_path)
@@ -63,6 +65,14 @@ def build(settings: Settings, *, seed_demo: bool = False) -> Services:
     if seed_demo:
         seed_demo_directory(app)
     return services
+
+
+def _risk_matrix(settings: Settings) -> RiskMatrix:
+    """The matrix from HMS_RISK_MATRIX, or the default one shipped with the product."""
+    try:
+        return load_matrix(settings.risk_matrix)
+    except (RiskMatrixError, OSError) as e:
+        raise ConfigurationError(f"HMS_RISK_MATRIX: {e}") from e
 
 
 def _open_store(settings: Settings) -> HMSApplication:

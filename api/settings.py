@@ -25,6 +25,7 @@ class Settings(msgspec.Struct, frozen=True):
     timezone: str = "Europe/Oslo"
     demo: bool = False
     secure_cookies: bool = False
+    risk_matrix: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
@@ -43,6 +44,7 @@ class Settings(msgspec.Struct, frozen=True):
             timezone=env.get("HMS_TIMEZONE", "Europe/Oslo"),
             demo=demo,
             secure_cookies=base_url.startswith("https://"),
+            risk_matrix=env.get("HMS_RISK_MATRIX") or None,
         )
 
     @property

@@ -203,6 +203,16 @@ def check_complete_action(who: Principal, action) -> None:
         raise Forbidden("Bare den som eier tiltaket, eller lederen, kan melde det utført.")
 
 
+def check_comment_action(who: Principal, action) -> None:
+    """Anyone who may see the action may comment on it, the verneombud included."""
+    check_read_action(who, action)
+
+
+def check_create_action(who: Principal, *, unit_id: UUID) -> None:
+    if not can_manage_action(who, unit_id=unit_id):
+        raise Forbidden("Bare lederen for enheten eller HMS kan opprette tiltak der.")
+
+
 # --- risk assessments, register and statistics --------------------------------------
 
 
@@ -247,6 +257,18 @@ def check_approve_assessment(who: Principal, assessment) -> None:
     check_read_assessment(who, assessment)
     if not can_approve_assessment(who, unit_id=assessment.unit_id):
         raise Forbidden("Bare lederen for enheten eller HMS kan godkjenne.")
+
+
+def check_create_assessment(who: Principal, *, unit_id: UUID) -> None:
+    if not can_approve_assessment(who, unit_id=unit_id):
+        raise Forbidden("Bare lederen for enheten eller HMS kan opprette risikovurderinger.")
+
+
+def check_manage_assessment(who: Principal, assessment) -> None:
+    """Revise or archive: the unit's leader or HMS."""
+    check_read_assessment(who, assessment)
+    if not can_approve_assessment(who, unit_id=assessment.unit_id):
+        raise Forbidden("Bare lederen for enheten eller HMS kan revidere eller arkivere.")
 
 
 def check_figures(who: Principal) -> UnitScope:

@@ -35,3 +35,50 @@ def login(client: TestClient, username: str, password: str = "demo") -> dict[str
     response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+# --- corrective actions --------------------------------------------------------------
+
+
+def as_user(app: Any, username: str) -> Any:
+    """The demo user as a Principal, for calling use cases directly."""
+    from hms_core.directory import user_id_for
+
+    return app.principal(user_id_for(username))
+
+
+def action_body(owner_id: Any, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "title": "Sklisikre matter ved vaskerommet",
+        "description": "Kjøp inn og legg ut matter.",
+        "owner_id": str(owner_id),
+        "unit_id": str(LURA),
+        "due_date": (clock.today() + timedelta(days=14)).isoformat(),
+    }
+    body.update(overrides)
+    return body
+
+
+def add_user(
+    app: Any,
+    username: str,
+    *,
+    unit_id: Any = LURA,
+    roles: tuple[str, ...] = ("employee",),
+    leads: tuple[Any, ...] = (),
+    covers: tuple[Any, ...] = (),
+) -> Any:
+    """One more person in the demo organisation (password `demo`); returns their user id."""
+    from hms_core.access import system_principal
+
+    return app.register_user(
+        system_principal("test"),
+        username=username,
+        name=username.title(),
+        email=f"{username}@sandnes.example",
+        password="demo",
+        home_unit_id=unit_id,
+        roles=roles,
+        leads=leads,
+        safety_rep_for=covers,
+    )
