@@ -4,7 +4,16 @@ from __future__ import annotations
 
 
 def api_handlers() -> list:
-    from api.controllers import actions, audit, deviations, directory, health, risk, statistics
+    from api.controllers import (
+        actions,
+        audit,
+        deviations,
+        directory,
+        health,
+        inbox,
+        risk,
+        statistics,
+    )
 
     return [
         health.healthz,
@@ -13,6 +22,7 @@ def api_handlers() -> list:
         directory.DirectoryController,
         deviations.DeviationController,
         deviations.ReceiptController,
+        *inbox.HANDLERS,
         *actions.HANDLERS,
         *risk.HANDLERS,
         *statistics.HANDLERS,

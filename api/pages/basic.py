@@ -75,7 +75,9 @@ class FrontPage(Controller):
     @get("/", guards=[signed_in], sync_to_thread=True)
     def home(self, request: Request, svc: Svc) -> Template:
         """What needs me now."""
-        return page(request, "home.html")
+        from api.controllers.inbox import inbox_for
+
+        return page(request, "home.html", inbox=inbox_for(svc, request))
 
 
 class ReceiptPage(Controller):

@@ -1,0 +1,120 @@
+"""What needs each person now, for the front page: a view over the other read models.
+
+Leaders: new cases in their units to acknowledge, done actions to verify, overdue
+actions. Owners: their actions due soon or overdue. Reporters: feedback on their
+reports. Verneombud: injuries and near misses in their area (AML § 6-2) and overdue
+actions there. HMS officers: serious injuries nobody has acknowledged yet.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import msgspec
+
+from hms_core import clock
+from hms_core.access import Principal
+from hms_core.action import DONE, OPEN
+from hms_core.categories import INJURY, NEAR_MISS
+from hms_core.deviation import REPORTED
+from projections.actions import DUE_SOON_DAYS
+from projections.actions import T as ACTIONS
+from projections.base import ts
+from projections.deviation_queries import T as DEVIATIONS
+from projections.scoping import marks
+
+LIMIT = 10
+FEEDBACK_DAYS = 30
+AREA_DAYS = 14
+
+
+class Inbox(msgspec.Struct):
+    to_acknowledge: list[dict[str, Any]] = []
+    to_verify: list[dict[str, Any]] = []
+    my_actions: list[dict[str, Any]] = []
+    overdue_in_my_units: list[dict[str, Any]] = []
+    feedback_on_my_reports: list[dict[str, Any]] = []
+    injuries_in_my_area: list[dict[str, Any]] = []
+    serious_unacknowledged: list[dict[str, Any]] = []
+
+
+_CASE = "id, reference, title, unit_id, category, severity, status, reported_at, last_feedback_at"
+_ACTION = "id, reference, title, unit_id, owner_id, due_date, status, deviation_id"
+
+
+def _rows(cur, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    return [dict(r) for r in cur.execute(sql, [*params, LIMIT]).fetchall()]
+
+
+def what_needs_me(db, who: Principal, today: date | None = None) -> Inbox:
+    """The lists on a person's front page, each at most ten long, most urgent first."""
+    today = today or clock.today()
+    inbox = Inbox()
+    with db.reading() as cur:
+        inbox.my_actions = _rows(
+            cur,
+            ACTIONS.sql(
+                f"SELECT {_ACTION} FROM {{actions}} WHERE owner_id = ? AND status = ? "
+                "AND due_date <= ? ORDER BY due_date, id LIMIT ?"
+            ),
+            [str(who.user_id), OPEN, (today + timedelta(days=DUE_SOON_DAYS)).isoformat()],
+        )
+        since = ts(clock.now() - timedelta(days=FEEDBACK_DAYS))
+        inbox.feedback_on_my_reports = _rows(
+            cur,
+            DEVIATIONS.sql(
+                f"SELECT {_CASE} FROM {{deviations}} WHERE reporter_id = ? "
+                "AND last_feedback_at >= ? ORDER BY last_feedback_at DESC LIMIT ?"
+            ),
+            [str(who.user_id), since],
+        )
+        if who.led_units:
+            m, units = marks(who.led_units)
+            inbox.to_acknowledge = _rows(
+                cur,
+                DEVIATIONS.sql(
+                    f"SELECT {_CASE} FROM {{deviations}} WHERE status = ? AND unit_id IN ({m}) "
+                    "ORDER BY severity DESC, reported_at LIMIT ?"
+                ),
+                [REPORTED, *units],
+            )
+            inbox.to_verify = _rows(
+                cur,
+                ACTIONS.sql(
+                    f"SELECT {_ACTION} FROM {{actions}} WHERE status = ? AND unit_id IN ({m}) "
+                    "ORDER BY due_date, id LIMIT ?"
+                ),
+                [DONE, *units],
+            )
+        reach = who.led_units | who.vo_units
+        if reach:
+            m, units = marks(reach)
+            inbox.overdue_in_my_units = _rows(
+                cur,
+                ACTIONS.sql(
+                    f"SELECT {_ACTION} FROM {{actions}} WHERE status = ? AND due_date < ? "
+                    f"AND unit_id IN ({m}) ORDER BY due_date, id LIMIT ?"
+                ),
+                [OPEN, today.isoformat(), *units],
+            )
+        if who.vo_units:
+            m, units = marks(who.vo_units)
+            inbox.injuries_in_my_area = _rows(
+                cur,
+                DEVIATIONS.sql(
+                    f"SELECT {_CASE} FROM {{deviations}} WHERE category IN (?, ?) "
+                    f"AND reported_at >= ? AND unit_id IN ({m}) ORDER BY reported_at DESC LIMIT ?"
+                ),
+                [INJURY, NEAR_MISS, ts(clock.now() - timedelta(days=AREA_DAYS)), *units],
+            )
+        if who.is_hms:
+            inbox.serious_unacknowledged = _rows(
+                cur,
+                DEVIATIONS.sql(
+                    f"SELECT {_CASE} FROM {{deviations}} WHERE status = ? AND serious_injury = ? "
+                    "ORDER BY reported_at LIMIT ?"
+                ),
+                [REPORTED, True],
+            )
+    return inbox
