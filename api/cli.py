@@ -156,9 +156,10 @@ def parser() -> argparse.ArgumentParser:
     tc.add_argument("username")
     tc.set_defaults(run=tokens_create)
 
-    from api import cli_data
+    from api import cli_data, cli_demo
 
     cli_data.add_commands(sub)
+    cli_demo.add_commands(sub)
     return p
 
 
