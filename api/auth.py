@@ -26,6 +26,7 @@ from hms_core.access import Principal
 SESSION_USER = "uid"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ROTATE = "hms_rotate_session"
+UNTOUCHED = "hms_session_untouched"
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -42,6 +43,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
     async def store_in_message(self, scope_session, message, connection) -> None:
         state = connection.scope.get("state", {})
+        if state.get(UNTOUCHED):
+            return
         if state.get(ROTATE) and state.get("hms_old_session_id"):
             store = self.config.get_store_from_app(connection.scope["app"])
             await store.delete(state["hms_old_session_id"])
@@ -61,6 +64,15 @@ def session_config(secure: bool) -> SessionConfig:
         samesite="lax",
         store="sessions",
     )
+
+
+def leave_session_untouched(connection: ASGIConnection) -> None:
+    """Write nothing to the session store for this response.
+
+    An anonymous report must leave no trace tying it to the reporter: not even a
+    session row whose expiry was renewed at the moment the report was made.
+    """
+    connection.scope.setdefault("state", {})[UNTOUCHED] = True
 
 
 def rotate_session(connection: ASGIConnection) -> None:

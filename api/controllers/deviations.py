@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from api.auth import principal, signed_in
+from api.auth import leave_session_untouched, principal, signed_in
 from api.commands import Svc, execute
 from api.schemas.deviations import (
     Acknowledge,
@@ -52,6 +52,8 @@ class DeviationController(Controller):
         """Anyone signed in may report in any unit. Anonymous reports store no identity and
         return a `receipt_code` (shown once) to follow the case with."""
         harmed = data.person_harmed
+        if data.anonymous:
+            leave_session_untouched(request)
         receipt = execute(
             svc,
             svc.app.report_deviation,

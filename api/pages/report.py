@@ -11,7 +11,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Template
 
-from api.auth import principal, signed_in
+from api.auth import leave_session_untouched, principal, signed_in
 from api.commands import Svc, execute
 from api.pages.render import page
 from hms_core import clock
@@ -113,6 +113,8 @@ class ReportPage(Controller):
     @post("/", sync_to_thread=True)
     def submit(self, request: Request, svc: Svc, data: URLEncodedBody[ReportForm]) -> Template:
         values, errors = _parse(data)
+        if values["anonymous"]:
+            leave_session_untouched(request)
         if not errors:
             try:
                 receipt = execute(svc, svc.app.report_deviation, principal(request), **values)

@@ -143,3 +143,16 @@ def test_only_the_units_leader_or_hms_handles_a_case(client_for, username):
         client_for("hms").post(f"/api/v1/deviations/{case['id']}/acknowledge", json={}).status_code
         == 200
     )
+
+
+def test_an_anonymous_report_leaves_the_session_store_untouched(client_for, services):
+    client = client_for("ansatt")
+    with services.db.reading() as cur:
+        before = [tuple(dict(r).items()) for r in cur.execute("SELECT * FROM web_store").fetchall()]
+    created = client.post("/api/v1/deviations", json=report_body(anonymous=True))
+    assert created.status_code == 201
+    with services.db.reading() as cur:
+        after = [tuple(dict(r).items()) for r in cur.execute("SELECT * FROM web_store").fetchall()]
+    assert after == before
+    # The session still works afterwards.
+    assert client.get("/api/v1/users/me").json()["username"] == "ansatt"
