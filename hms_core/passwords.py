@@ -13,7 +13,9 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+# argon2id with OWASP's recommended parameters (19 MiB, two passes, one lane): about
+# 40 ms a login here, where the library's defaults (64 MiB, three passes) take 230 ms.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verifying against this keeps the time of a login with an unknown username
 # close to that of a known one.
 _DUMMY = _hasher.hash(secrets.token_urlsafe(16))
