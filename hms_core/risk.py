@@ -9,193 +9,54 @@ one is approved, and ids of hazards, measures and deviation links never change.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from uuid import UUID
 
 import msgspec
 from eventsourcing.domain import event
 
 from hms_core import clock, rules
-from hms_core.errors import Conflict, InvalidValue, NotFound
+from hms_core.hazard import (
+    MAX_HAZARDS,
+    VERNEOMBUD,
+    ApprovedVersion,
+    Hazard,
+    Participant,
+    ReviewState,
+    add_months,
+    check_hazard_texts,
+    check_participants,
+    check_review_interval,
+    check_scores,
+    review_state,
+)
 from hms_core.model import HMSAggregate
-from hms_core.risk_matrix import MEASURE, MEASURE_OR_JUSTIFICATION, SCALE, RiskMatrix
+from hms_core.risk_errors import (
+    ApprovalBlocked,
+    AssessmentArchivedError,
+    AssessmentNotApprovedError,
+    AssessmentNotDraftError,
+    MeasureOrJustificationRequiredError,
+    MeasureRequiredError,
+    NoHazardsError,
+    TooManyHazardsError,
+    UnknownHazardError,
+    UnscoredHazardError,
+)
+from hms_core.risk_matrix import MEASURE, MEASURE_OR_JUSTIFICATION, RiskMatrix
 
 DRAFT = "draft"
 APPROVED = "approved"
 ARCHIVED = "archived"
 
-LEADER, VERNEOMBUD, EMPLOYEE = "leader", "verneombud", "employee"
-PARTICIPANT_ROLES = (LEADER, VERNEOMBUD, EMPLOYEE, "hms", "other")
 
 TITLE_MAX = 150
 SCOPE_MAX = 2000
-TEXT_MAX = 2000
 REASON_MAX = 1000
-MAX_HAZARDS = 200
-MAX_PARTICIPANTS = 50
 DEFAULT_REVIEW_MONTHS = 12
-MAX_REVIEW_MONTHS = 60
 # Deviations linked to one hazard since approval that make it "recur" (review due).
 RECURRENCE_THRESHOLD = 2
-# A review is "due" this long before its date, so it can be planned.
-REVIEW_NOTICE = timedelta(days=30)
-
-NO_VERNEOMBUD_NOTE = "Godkjent uten verneombud blant deltakerne."
-
-
-class AssessmentNotDraftError(Conflict):
-    code = "assessment_not_draft"
-    message = "Risikovurderingen er ikke et utkast. Revider den for å gjøre endringer."
-
-
-class AssessmentNotApprovedError(Conflict):
-    code = "assessment_not_approved"
-    message = "Bare en godkjent risikovurdering kan revideres."
-
-
-class AssessmentArchivedError(Conflict):
-    code = "assessment_archived"
-    message = "Risikovurderingen er arkivert."
-
-
-class UnknownHazardError(NotFound):
-    code = "unknown_hazard"
-    message = "Fant ikke faren i risikovurderingen."
-
-
-class TooManyHazardsError(Conflict):
-    code = "too_many_hazards"
-    message = f"En risikovurdering kan ha høyst {MAX_HAZARDS} farer. Del den opp."
-
-
-class ApprovalBlocked(Conflict):
-    """Something keeps the assessment from being approved; names the hazard where one is."""
-
-    code = "approval_blocked"
-
-    def __init__(self, hazard: Hazard | None = None) -> None:
-        self.hazard_id = hazard.id if hazard else None
-        super().__init__(self.describe(hazard))
-
-    def describe(self, hazard: Hazard | None) -> str:
-        return self.message
-
-
-class NoHazardsError(ApprovalBlocked):
-    code = "no_hazards"
-    message = "Legg til minst én fare før risikovurderingen godkjennes."
-
-
-class UnscoredHazardError(ApprovalBlocked):
-    code = "hazard_not_scored"
-
-    def describe(self, hazard: Hazard | None) -> str:
-        return f"Faren «{hazard.description}» mangler sannsynlighet og konsekvens."
-
-
-class MeasureRequiredError(ApprovalBlocked):
-    code = "measure_required"
-
-    def describe(self, hazard: Hazard | None) -> str:
-        return (
-            f"Faren «{hazard.description}» har ikke akseptabel risiko og mangler tiltak. "
-            "Opprett et tiltak før godkjenning."
-        )
-
-
-class MeasureOrJustificationRequiredError(ApprovalBlocked):
-    code = "measure_or_justification_required"
-
-    def describe(self, hazard: Hazard | None) -> str:
-        return (
-            f"Faren «{hazard.description}» krever tiltak eller en begrunnelse for at "
-            "risikoen kan godtas."
-        )
-
-
-class Participant(msgspec.Struct, frozen=True):
-    """Who took part in the assessment, and as what (AML § 3-1: done with the employees)."""
-
-    user_id: UUID
-    role: str
-
-
-class Hazard(msgspec.Struct, frozen=True, omit_defaults=True):
-    """One line of the assessment. `level` and `residual_level` are set only in an
-    approved version: the levels it was approved at, whatever the matrix says later."""
-
-    id: UUID
-    description: str
-    cause: str | None = None
-    barriers: str | None = None
-    justification: str | None = None
-    probability: int | None = None
-    consequence: int | None = None
-    residual_probability: int | None = None
-    residual_consequence: int | None = None
-    measure_ids: tuple[UUID, ...] = ()
-    deviation_ids: tuple[UUID, ...] = ()
-    level: str | None = None
-    residual_level: str | None = None
-
-    @property
-    def score(self) -> int | None:
-        return score_of(self.probability, self.consequence)
-
-    @property
-    def residual_score(self) -> int | None:
-        return score_of(self.residual_probability, self.residual_consequence)
-
-    @property
-    def is_scored(self) -> bool:
-        return self.score is not None
-
-    def graded(self, matrix: RiskMatrix) -> Hazard:
-        """This hazard with the levels the matrix gives its scores."""
-        residual = self.residual_score
-        return msgspec.structs.replace(
-            self,
-            level=matrix.level_for(self.score).code if self.is_scored else None,
-            residual_level=matrix.level_for(residual).code if residual else None,
-        )
-
-
-class ReviewState(msgspec.Struct, frozen=True):
-    due: bool
-    overdue: bool
-
-
-def review_state(next_review_on: date | None, today: date, recurring: bool = False) -> ReviewState:
-    """Due a month before the review date, or when deviations recur; overdue after the date."""
-    if next_review_on is None:
-        return ReviewState(due=False, overdue=False)
-    return ReviewState(
-        due=recurring or next_review_on - REVIEW_NOTICE <= today,
-        overdue=next_review_on < today,
-    )
-
-
-class ApprovedVersion(msgspec.Struct, frozen=True):
-    """One approved revision of the assessment, as it was approved."""
-
-    revision: int
-    title: str
-    scope: str
-    participants: tuple[Participant, ...]
-    review_interval_months: int
-    hazards: tuple[Hazard, ...]
-    approved_at: datetime
-    approved_by: str
-    approved_on: date
-    next_review_on: date
-    without_verneombud: bool
-    matrix_name: str
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        return approval_notes(self.without_verneombud)
 
 
 class RiskAssessment(HMSAggregate):
@@ -623,90 +484,3 @@ class RiskAssessment(HMSAggregate):
 
 
 # --- checks and arithmetic ---------------------------------------------------------
-
-
-def score_of(probability: int | None, consequence: int | None) -> int | None:
-    if probability is None or consequence is None:
-        return None
-    return probability * consequence
-
-
-def check_participants(participants: Iterable[Participant]) -> tuple[Participant, ...]:
-    participants = tuple(participants)
-    if len(participants) > MAX_PARTICIPANTS:
-        raise InvalidValue("participants", f"Høyst {MAX_PARTICIPANTS} deltakere.")
-    seen: set[UUID] = set()
-    for participant in participants:
-        rules.choice("participants.role", participant.role, PARTICIPANT_ROLES)
-        if participant.user_id in seen:
-            raise InvalidValue("participants", "Samme person er ført opp to ganger.")
-        seen.add(participant.user_id)
-    return participants
-
-
-def check_review_interval(months: int) -> int:
-    return rules.in_range("review_interval_months", months, 1, MAX_REVIEW_MONTHS)
-
-
-def check_hazard_texts(
-    description: str, cause: str | None, barriers: str | None, justification: str | None
-) -> tuple[str, str | None, str | None, str | None]:
-    return (
-        rules.text("description", description, TEXT_MAX),
-        rules.optional_text("cause", cause, TEXT_MAX),
-        rules.optional_text("barriers", barriers, TEXT_MAX),
-        rules.optional_text("justification", justification, TEXT_MAX),
-    )
-
-
-def check_scores(
-    probability: int | None,
-    consequence: int | None,
-    residual_probability: int | None,
-    residual_consequence: int | None,
-    *,
-    optional: bool = False,
-) -> tuple[int | None, int | None, int | None, int | None]:
-    """Each 1–5; each pair given whole or not at all; measures never raise a risk."""
-    inherent = check_pair("probability", probability, "consequence", consequence, optional)
-    residual = check_pair(
-        "residual_probability",
-        residual_probability,
-        "residual_consequence",
-        residual_consequence,
-        optional=True,
-    )
-    if residual != (None, None) and inherent == (None, None):
-        raise InvalidValue("probability", "Vurder risikoen før tiltak først.")
-    for field, before, after in (
-        ("residual_probability", probability, residual_probability),
-        ("residual_consequence", consequence, residual_consequence),
-    ):
-        if after is not None and after > before:
-            raise InvalidValue(field, "Restrisikoen kan ikke være høyere enn risikoen før tiltak.")
-    return (*inherent, *residual)
-
-
-def check_pair(
-    first: str, a: int | None, second: str, b: int | None, optional: bool
-) -> tuple[int | None, int | None]:
-    if a is None and b is None and optional:
-        return None, None
-    for field, value in ((first, a), (second, b)):
-        if value is not None:
-            rules.in_range(field, value, 1, SCALE)
-    for field, value in ((first, a), (second, b)):
-        if value is None:
-            raise InvalidValue(field, f"Oppgi «{field}» (1–{SCALE}).")
-    return a, b
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day where that month is shorter)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def approval_notes(without_verneombud: bool) -> tuple[str, ...]:
-    return (NO_VERNEOMBUD_NOTE,) if without_verneombud else ()

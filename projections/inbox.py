@@ -18,8 +18,8 @@ from hms_core.access import Principal
 from hms_core.action import DONE, OPEN
 from hms_core.categories import INJURY, NEAR_MISS
 from hms_core.deviation import REPORTED
+from projections.action_queries import T as ACTIONS
 from projections.actions import DUE_SOON_DAYS
-from projections.actions import T as ACTIONS
 from projections.base import ts
 from projections.deviation_queries import T as DEVIATIONS
 from projections.scoping import marks

@@ -12,6 +12,7 @@ def api_handlers() -> list:
         health,
         inbox,
         risk,
+        risk_register,
         statistics,
     )
 
@@ -25,6 +26,7 @@ def api_handlers() -> list:
         *inbox.HANDLERS,
         *actions.HANDLERS,
         *risk.HANDLERS,
+        *risk_register.HANDLERS,
         *statistics.HANDLERS,
         *audit.HANDLERS,
     ]

@@ -32,7 +32,7 @@ from hms_core.access import Principal
 from hms_core.action import CorrectiveAction
 from hms_core.errors import NotFound
 from hms_core.services.actions import ActionPlan
-from projections.actions import (
+from projections.action_queries import (
     ActionFilter,
     BadCursorError,
     is_due_soon,

@@ -21,13 +21,9 @@ from api.auth import principal, signed_in
 from api.commands import Svc
 from api.schemas.figures import ActionStatistics, DeviationStatistics, HRStatistics
 from hms_core import access
-from projections.statistics import (
-    UnknownGroupError,
-    action_statistics,
-    check_groups,
-    deviation_statistics,
-    hr_statistics,
-)
+from projections.figures_queries import action_statistics, hr_statistics
+from projections.statistics_queries import deviation_statistics
+from projections.statistics_selection import UnknownGroupError, check_groups
 
 GroupBy = Annotated[
     list[str] | None,

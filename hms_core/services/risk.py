@@ -10,14 +10,8 @@ from hms_core.access import Principal
 from hms_core.action import CANCELLED, CorrectiveAction
 from hms_core.directory import UnknownUserError
 from hms_core.errors import InvalidValue, NotFound
-from hms_core.risk import (
-    DEFAULT_REVIEW_MONTHS,
-    VERNEOMBUD,
-    ApprovalBlocked,
-    ApprovedVersion,
-    Participant,
-    RiskAssessment,
-)
+from hms_core.hazard import ApprovedVersion, Participant
+from hms_core.risk import DEFAULT_REVIEW_MONTHS, VERNEOMBUD, ApprovalBlocked, RiskAssessment
 from hms_core.risk_matrix import RiskMatrix, default_matrix
 from hms_core.services.base import Service, command
 

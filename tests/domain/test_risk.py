@@ -10,21 +10,19 @@ import pytest
 
 from hms_core import clock
 from hms_core.errors import InvalidValue, OutOfRange, TextRequired, TextTooLong, UnknownChoice
+from hms_core.hazard import NO_VERNEOMBUD_NOTE, Participant, review_state
 from hms_core.risk import (
-    NO_VERNEOMBUD_NOTE,
     AssessmentArchivedError,
     AssessmentNotApprovedError,
     AssessmentNotDraftError,
     MeasureOrJustificationRequiredError,
     MeasureRequiredError,
     NoHazardsError,
-    Participant,
     RiskAssessment,
     TooManyHazardsError,
     UnknownHazardError,
     UnscoredHazardError,
     add_months,
-    review_state,
 )
 from hms_core.risk_matrix import default_matrix, parse_matrix
 from hms_core.serialization import MsgspecMapper

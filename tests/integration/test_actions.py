@@ -21,7 +21,7 @@ from hms_core.deviation import DeviationClosedError, OpenActionsError
 from hms_core.directory import user_id_for
 from hms_core.errors import Forbidden, InvalidValue, NotFound, VersionConflict
 from hms_core.services.actions import ActionPlan
-from projections.actions import (
+from projections.action_queries import (
     ActionCounts,
     ActionFilter,
     action_counts_by_unit,

@@ -11,10 +11,11 @@ from hms_core import clock
 from hms_core.access import figures_scope
 from hms_core.directory import user_id_for
 from hms_core.errors import Forbidden, InvalidValue, NotFound
-from hms_core.risk import MeasureRequiredError, Participant
+from hms_core.hazard import Participant
+from hms_core.risk import MeasureRequiredError
 from hms_core.risk_matrix import parse_matrix
 from hms_core.services.risk import AssessmentVersionNotFoundError
-from projections.risk_register import (
+from projections.risk_queries import (
     AssessmentFilter,
     RegisterFilter,
     heat_map,

@@ -28,16 +28,11 @@ from hms_core.deviation import Deviation, PersonHarmed
 from hms_core.directory import Organisation, unit_id_for
 from hms_core.errors import DomainError
 from hms_core.hr import HRLine
-from projections.statistics import (
-    CELL,
-    COUNTED,
-    CUBES,
-    StatisticsView,
-    action_statistics,
-    deviation_statistics,
-    median,
-    select_units,
-)
+from projections.figures_queries import action_statistics
+from projections.statistics import CELL, COUNTED, StatisticsView
+from projections.statistics_cells import CUBES
+from projections.statistics_queries import deviation_statistics, median
+from projections.statistics_selection import select_units
 from tests.conftest import SYSTEM
 from tests.helpers import HELSE, HJEMME, IT, LURA, ROVIK, SKOLE
 
