@@ -156,10 +156,11 @@ def parser() -> argparse.ArgumentParser:
     tc.add_argument("username")
     tc.set_defaults(run=tokens_create)
 
-    from api import cli_data, cli_demo
+    from api import cli_audit, cli_data, cli_demo
 
     cli_data.add_commands(sub)
     cli_demo.add_commands(sub)
+    cli_audit.add_commands(sub)
     return p
 
 

@@ -9,6 +9,7 @@ def api_handlers() -> list:
         audit,
         deviations,
         directory,
+        exports,
         health,
         inbox,
         risk,
@@ -29,4 +30,5 @@ def api_handlers() -> list:
         *risk_register.HANDLERS,
         *statistics.HANDLERS,
         *audit.HANDLERS,
+        *exports.HANDLERS,
     ]
