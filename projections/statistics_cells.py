@@ -31,7 +31,16 @@ class Counts:
             f"VALUES ({', '.join('?' * len(columns))}) {self.upsert}",
             rows,
         )
+        # A cell that fell back to nothing is removed, so the table is the same however
+        # the log was cut into batches (and a rebuild equals the incremental tables).
+        emptied = [k for k, d in self.deltas.items() if any(x < 0 for x in d)]
+        keys = " AND ".join(f"{c} = ?" for c in self.key)
+        cur.executemany(f"DELETE FROM {self.table} WHERE {keys} AND {self.all_zero}", emptied)
         self.deltas.clear()
+
+    @property
+    def all_zero(self) -> str:
+        return " AND ".join(f"{c} = 0" for c in self.counts)
 
     def move(self, cur: Cursor, unit: str, leaves: Iterable[str], joins: Iterable[str]) -> None:
         """A unit moved: its rollup leaves its old ancestors and joins its new ones."""
@@ -50,6 +59,11 @@ class Counts:
                 f"SELECT {', '.join(values)} FROM {self.table} "
                 f"WHERE {cubes}unit_id = ? {self.upsert}",
                 (target, unit),
+            )
+        for target in leaves:
+            cur.execute(
+                f"DELETE FROM {self.table} WHERE {cubes}unit_id = ? AND {self.all_zero}",
+                (target,),
             )
 
 
