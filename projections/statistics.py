@@ -63,7 +63,7 @@ def local_date(moment: datetime) -> str:
 
 class StatisticsView(Projection):
     name = "statistics"
-    version = 3  # 1: drafts of this read model with another layout
+    version = 3  # 2: kept cells that fell to zero; 1: an earlier layout
     tables = (
         "stat_units",
         "stat_cases",
