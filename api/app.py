@@ -21,7 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from api import errors
-from api.auth import HMSAuthenticationMiddleware, session_config
+from api.auth import WITHOUT_SESSION, HMSAuthenticationMiddleware, session_config
 from api.bootstrap import Services, build
 from api.controllers import api_handlers
 from api.pages import page_handlers
@@ -114,7 +114,7 @@ def create_app(
             session_config(settings.secure_cookies).middleware,
             DefineMiddleware(
                 HMSAuthenticationMiddleware,
-                exclude=["^/static", "^/schema", "^/healthz", "^/readyz"],
+                exclude=["^/static", "^/schema", "^/healthz", "^/readyz", *WITHOUT_SESSION],
             ),
         ],
         csrf_config=CSRFConfig(

@@ -24,6 +24,9 @@ from litestar.middleware.session.server_side import (
 from hms_core.access import Principal
 
 SESSION_USER = "uid"
+# The anonymous reporter's paths: no session is read or renewed there, and nobody is
+# signed in, so following a case by its receipt leaves no trace tied to a person.
+WITHOUT_SESSION = ["^/api/v1/receipts", "^/kvittering"]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ROTATE = "hms_rotate_session"
 UNTOUCHED = "hms_session_untouched"
@@ -63,6 +66,7 @@ def session_config(secure: bool) -> SessionConfig:
         httponly=True,
         samesite="lax",
         store="sessions",
+        exclude=WITHOUT_SESSION,
     )
 
 

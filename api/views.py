@@ -85,11 +85,12 @@ def deviation_detail(
 ) -> DeviationDetail:
     events = app.history(deviation.id)
     names = Names(app)
-    internal = access.sees_internal_notes(who, deviation)
     identity = access.sees_injured_identity(who, deviation)
 
     def keep(e: Any) -> bool:
-        return internal or not isinstance(e, Deviation.Commented) or e.visible_to_reporter
+        return not isinstance(e, Deviation.Commented) or access.sees_note(
+            who, deviation, author=e.actor, visible_to_reporter=e.visible_to_reporter
+        )
 
     def shape(e: Any) -> dict[str, Any]:
         data = event_data(e)

@@ -1,13 +1,47 @@
 """Who may see and do what: the one place the rules live.
 
-The API, the pages and every read-model query ask here. The rules (DOMAIN.md and the
-access matrix): employees see their own reports; a leader sees and handles what
-happens in the units they lead and below; a verneombud follows the HMS categories in
-their verneområde; HMS officers see everything; administrators keep users and the
-org tree but read no cases.
+The API, the pages, the exports and every read-model query ask here. The rules
+(DOMAIN.md and the access matrix of issue 5, tested in tests/api/test_access_matrix.py):
 
-A record a person may not read is reported as not found; an action they may not take
-on a record they can read is forbidden.
+| | employee | leader of U | verneombud for V | HMS officer | admin |
+|---|---|---|---|---|---|
+| report a deviation | any unit | any unit | any unit | any unit | any unit |
+| read a deviation | own reports | U and below | HMS categories in V | all | own reports |
+| handle a deviation | — | U and below | — | all | — |
+| comment on a deviation | own reports | U and below | what they read | all | own reports |
+| read an action | own | U and below | V | all | own |
+| create, reassign, reschedule, cancel, verify | — | U and below | — | all | — |
+| complete an action | own | own, U and below | own | all | own |
+| read a risk assessment | participant | U, participant | V, participant | all | participant |
+| edit a draft | — | U and below | drafts they take part in | all | — |
+| create, approve, revise, archive | — | U and below | — | all | — |
+| risk register, statistics | — | U and below | V | all | — |
+| audit trail | — | — | — | all | — |
+| import HR figures | — | — | — | yes | yes |
+| unit names and ids (the report form) | all | all | all | all | all |
+| users, FTE of units | — | — | — | read | all |
+
+Decisions where the issue's table left room:
+
+- Roles add rights; they never take away what a person has as a person. Whoever
+  reported a case (not anonymously) reads it, comments on it and adds information;
+  whoever owns an action reads and completes it; a participant reads the assessment.
+  So an administrator, who reads no cases as an administrator, follows their own
+  report like any employee.
+- An anonymous report belongs to nobody: not even its reporter finds it when signed
+  in. It is followed with the receipt code only (hms_core.receipt).
+- Naming an injured person gives that person no access to the case by itself: they see
+  the name and health details (AML § 5-1) in a case they may read, e.g. one they
+  reported; other requests for access go to HMS.
+- The verneombud's statistics and register cover their verneområde's units (the
+  table's "V"); figures are counts and hazards, never a case's content.
+- Everyone signed in may list the units (id, name, place in the tree): the report form
+  needs them. Their head counts (FTE) and everything about users are for HMS
+  officers (read) and administrators.
+
+A record a person may not read is reported as not found (its existence is private); an
+action they may not take on a record they can read is forbidden. A command naming two
+records (a deviation and a hazard) checks that both can be read before anything else.
 """
 
 from __future__ import annotations
@@ -144,6 +178,13 @@ def check_comment_deviation(who: Principal, deviation) -> None:
     check_read_deviation(who, deviation)
 
 
+def check_add_information(who: Principal, deviation) -> None:
+    """The reporter adds to their own report; a handler may add to any they handle."""
+    check_read_deviation(who, deviation)
+    if deviation.reporter_id is None or deviation.reporter_id != who.user_id:
+        check_handle_deviation(who, deviation)
+
+
 def sees_injured_identity(who: Principal, deviation) -> bool:
     """AML § 5-1: the unit's leader, HMS officers and the injured person themself."""
     harmed = deviation.person_harmed
@@ -161,6 +202,11 @@ def sees_internal_notes(who: Principal, deviation) -> bool:
         or who.leads(deviation.unit_id)
         or (who.covers(deviation.unit_id) and deviation.category in HMS_CATEGORIES)
     )
+
+
+def sees_note(who: Principal, deviation, *, author: str, visible_to_reporter: bool) -> bool:
+    """A note on a case: internal ones for those who follow the case, and their authors."""
+    return visible_to_reporter or author == who.actor or sees_internal_notes(who, deviation)
 
 
 # --- corrective actions -------------------------------------------------------------
@@ -264,11 +310,24 @@ def check_create_assessment(who: Principal, *, unit_id: UUID) -> None:
         raise Forbidden("Bare lederen for enheten eller HMS kan opprette risikovurderinger.")
 
 
+def check_link_deviation_to_hazard(who: Principal, deviation, assessment) -> None:
+    """The deviation's handler links it to a hazard of an assessment they may read."""
+    check_read_deviation(who, deviation)
+    check_read_assessment(who, assessment)
+    check_handle_deviation(who, deviation)
+
+
 def check_manage_assessment(who: Principal, assessment) -> None:
     """Revise or archive: the unit's leader or HMS."""
     check_read_assessment(who, assessment)
     if not can_approve_assessment(who, unit_id=assessment.unit_id):
         raise Forbidden("Bare lederen for enheten eller HMS kan revidere eller arkivere.")
+
+
+def check_import_hr(who: Principal) -> None:
+    """Sick leave and turnover from the HR system: HMS officers and administrators."""
+    if not (who.is_hms or who.is_admin):
+        raise Forbidden("Bare HMS-rådgivere og administratorer kan importere HR-tall.")
 
 
 def check_figures(who: Principal) -> UnitScope:
@@ -286,8 +345,13 @@ def check_audit(who: Principal) -> None:
         raise Forbidden("Bare HMS-rådgivere kan se revisjonssporet.")
 
 
+def can_read_directory(who: Principal) -> bool:
+    """Users, and the units' head counts: HMS officers read, administrators keep them."""
+    return who.is_hms or who.is_admin
+
+
 def check_read_directory(who: Principal) -> None:
-    if not (who.is_hms or who.is_admin):
+    if not can_read_directory(who):
         raise Forbidden("Bare HMS og administratorer kan se brukerlisten.")
 
 

@@ -34,9 +34,40 @@ from hms_core.deviation import PersonHarmed
 from projections.deviation_queries import BadCursorError, DeviationFilter, list_deviations
 
 
+def list_filter(
+    svc: Svc,
+    *,
+    unit_id: UUID | None,
+    include_subunits: bool,
+    status: str | None,
+    category: str | None,
+    from_: date | None,
+    to: date | None,
+    q: str | None,
+    limit: int,
+    cursor: str | None = None,
+) -> DeviationFilter:
+    """The list's filters (also the export's): a unit, with its subunits if asked."""
+    units = None
+    if unit_id is not None:
+        units = svc.app.organisation().subtree(unit_id) if include_subunits else {unit_id}
+    return DeviationFilter(
+        unit_ids=frozenset(units) if units is not None else None,
+        status=status,
+        category=category,
+        reported_from=from_,
+        reported_to=to,
+        q=q,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
 def detail(svc: Svc, request: Request, deviation_id: FromPath[UUID]) -> DeviationDetail:
     who = principal(request)
-    deviation = svc.app.read_deviation(who, deviation_id)
+    # Through `execute`: a read of a named injured person is recorded, and the audit
+    # trail shows it as soon as this answer has come.
+    deviation = execute(svc, svc.app.read_deviation, who, deviation_id)
     return deviation_detail(svc.app, who, deviation, svc.app.action_summaries(who, deviation))
 
 
@@ -96,19 +127,18 @@ class DeviationController(Controller):
     ) -> DeviationList:
         """Newest first; `cursor` from the previous page's `next_cursor`."""
         who = principal(request)
-        units = None
-        if unit_id is not None:
-            units = svc.app.organisation().subtree(unit_id) if include_subunits else {unit_id}
         try:
             page = list_deviations(
                 svc.db,
                 access.deviation_scope(who),
-                DeviationFilter(
-                    unit_ids=frozenset(units) if units is not None else None,
+                list_filter(
+                    svc,
+                    unit_id=unit_id,
+                    include_subunits=include_subunits,
                     status=status,
                     category=category,
-                    reported_from=from_,
-                    reported_to=to,
+                    from_=from_,
+                    to=to,
                     q=q,
                     limit=limit,
                     cursor=cursor,
@@ -229,7 +259,7 @@ class DeviationController(Controller):
             expected_version=data.expected_version,
         )
         # The sender may no longer reach the case; they see it as they handed it over.
-        deviation = svc.app.deviation(deviation_id)
+        deviation = execute(svc, svc.app.read_handed_over, who, deviation_id)
         return deviation_detail(svc.app, who, deviation, svc.app.action_summaries(who, deviation))
 
     @post("/{deviation_id:uuid}/close", status_code=200, sync_to_thread=True)

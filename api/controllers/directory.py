@@ -83,13 +83,20 @@ class DirectoryController(Controller):
         ]
 
     @get("/org/units", sync_to_thread=True, summary="The org tree, flat")
-    def units(self, svc: Svc) -> list[UnitOut]:
-        """Every signed-in person may list units: reporting needs them."""
+    def units(self, request: Request, svc: Svc) -> list[UnitOut]:
+        """Every signed-in person may list units: reporting needs them. Head counts (`fte`)
+        only for HMS officers and administrators (null for others)."""
         if not svc.app.has_organisation():
             return []
+        sees_fte = access.can_read_directory(principal(request))
         return [
             UnitOut(
-                id=u.id, code=u.code, name=u.name, parent_id=u.parent_id, kind=u.kind, fte=u.fte
+                id=u.id,
+                code=u.code,
+                name=u.name,
+                parent_id=u.parent_id,
+                kind=u.kind,
+                fte=u.fte if sees_fte else None,
             )
             for u in svc.app.organisation().units.values()
         ]

@@ -83,14 +83,20 @@ class ActionService(Service):
         hazard_id: UUID | None,
     ) -> UUID:
         check_hazard_link(assessment_id, hazard_id)
-        unit_id, deviation, assessment = plan.unit_id, None, None
-        if deviation_id is not None:
-            deviation = self.deviation(deviation_id)
+        deviation = None if deviation_id is None else self.deviation(deviation_id)
+        assessment = None if assessment_id is None else self.risk_assessment(assessment_id)
+        # Both must be readable before anything is said about what may be done with them.
+        if deviation is not None:
+            access.check_read_deviation(by, deviation)
+        if assessment is not None:
+            access.check_read_assessment(by, assessment)
+        unit_id = plan.unit_id
+        if deviation is not None:
             access.check_handle_deviation(by, deviation)
             deviation.check_not_closed()
             unit_id = unit_id or deviation.unit_id
-        if assessment_id is not None:
-            assessment = self._assessment(by, assessment_id)
+        if assessment is not None:
+            access.check_create_action(by, unit_id=assessment.unit_id)
             unit_id = unit_id or assessment.unit_id
         action, issued = self._new_action(
             by,
@@ -162,12 +168,6 @@ class ActionService(Service):
             raise InvalidValue("owner_id", "Personen finnes ikke.") from None
         if not owner.active:
             raise InvalidValue("owner_id", "Personen er deaktivert og kan ikke eie tiltak.")
-
-    def _assessment(self, by: Principal, assessment_id: UUID) -> Any:
-        assessment = self.risk_assessment(assessment_id)
-        access.check_read_assessment(by, assessment)
-        access.check_create_action(by, unit_id=assessment.unit_id)
-        return assessment
 
     # --- reading -------------------------------------------------------------------
 

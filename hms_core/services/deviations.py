@@ -100,9 +100,26 @@ class DeviationService(Service):
         """The case, if this person may read it; reads of a named injured person are logged."""
         deviation = self.deviation(deviation_id)
         access.check_read_deviation(by, deviation)
+        self._note_personal_data_read(by, deviation)
+        return deviation
+
+    def read_handed_over(self, by: Principal, deviation_id: UUID) -> Deviation:
+        """The case its sender just transferred: they read it as they handed it over,
+        though it may have left what they may read (reads of a named person are logged)."""
+        deviation = self.deviation(deviation_id)
+        try:
+            access.check_read_deviation(by, deviation)
+        except NotFound:
+            events = self.events.get(deviation_id)
+            transfers = [e for e in events if isinstance(e, Deviation.Transferred)]
+            if not transfers or transfers[-1].actor != by.actor:
+                raise DeviationNotFoundError from None
+        self._note_personal_data_read(by, deviation)
+        return deviation
+
+    def _note_personal_data_read(self, by: Principal, deviation: Deviation) -> None:
         if deviation.names_injured_person and access.sees_injured_identity(by, deviation):
             self._record_personal_data_read(deviation.id, by.actor)
-        return deviation
 
     @command
     def _record_personal_data_read(self, record_id: UUID, actor: str) -> None:
@@ -276,12 +293,10 @@ class DeviationService(Service):
     @command
     def add_information(self, by: Principal, deviation_id: UUID, *, text: str) -> int:
         """A named reporter adds to their own report."""
-
-        def check(who: Principal, deviation: Deviation) -> None:
-            access.check_read_deviation(who, deviation)
-            if deviation.reporter_id != who.user_id:
-                access.check_handle_deviation(who, deviation)
-
         return self._handle(
-            by, deviation_id, None, lambda d: d.add_information(actor=by.actor, text=text), check
+            by,
+            deviation_id,
+            None,
+            lambda d: d.add_information(actor=by.actor, text=text),
+            access.check_add_information,
         )

@@ -7,9 +7,9 @@ from uuid import UUID
 
 import msgspec
 
-from hms_core import clock
+from hms_core import access, clock
 from hms_core.access import Principal
-from hms_core.errors import Forbidden, NotFound
+from hms_core.errors import NotFound
 from hms_core.hr import HRFigures, HRLine, hr_figures_id, validate_lines
 from hms_core.services.base import Service, command
 
@@ -21,17 +21,11 @@ class HRImportResult(msgspec.Struct):
     unchanged: int = 0
 
 
-def check_import_hr(who: Principal) -> None:
-    # Belongs in hms_core.access beside the other rules; kept here until it moves.
-    if not (who.is_hms or who.is_admin):
-        raise Forbidden("Bare HMS-rådgivere og administratorer kan importere HR-tall.")
-
-
 class HRService(Service):
     @command
     def import_hr_figures(self, by: Principal, lines: Iterable[HRLine]) -> HRImportResult:
         """Record every line's figures in one transaction, or none if any line is bad."""
-        check_import_hr(by)
+        access.check_import_hr(by)
         units = frozenset(self.organisation().units) if self.has_organisation() else frozenset()
         figures = validate_lines(lines, units, clock.today())
         result, changed = HRImportResult(lines=len(figures)), []

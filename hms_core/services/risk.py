@@ -321,9 +321,8 @@ class RiskService(Service):
     ) -> int:
         """Record that a deviation is an instance of a hazard, on both records at once."""
         deviation = self.deviation(deviation_id)
-        access.check_handle_deviation(by, deviation)
         assessment = self.risk_assessment(assessment_id)
-        access.check_read_assessment(by, assessment)
+        access.check_link_deviation_to_hazard(by, deviation, assessment)
         assessment.check_version(expected_version)
         assessment.link_deviation(actor=by.actor, hazard_id=hazard_id, deviation_id=deviation_id)
         deviation.link_hazard(actor=by.actor, assessment_id=assessment_id, hazard_id=hazard_id)
