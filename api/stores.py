@@ -47,6 +47,8 @@ class DatabaseStore(NamespacedStore):
         self.db = db
         self.namespace = namespace
         self._writes = 0
+        # What this process last read or wrote per key: (value, expires_at).
+        self._known: dict[str, tuple[bytes, float | None]] = {}
 
     def with_namespace(self, namespace: str) -> DatabaseStore:
         return DatabaseStore(self.db, f"{self.namespace}_{namespace}")
@@ -60,6 +62,9 @@ class DatabaseStore(NamespacedStore):
         await anyio.to_thread.run_sync(self._set, key, data, expires_at)
 
     def _set(self, key: str, data: bytes, expires_at: float | None) -> None:
+        if self._unchanged(key, data, expires_at):
+            return
+        self._remember(key, data, expires_at)
         with self.db.transaction() as cur:
             cur.execute(
                 "INSERT INTO web_store (namespace, key, value, expires_at) VALUES (?, ?, ?, ?) "
@@ -71,6 +76,25 @@ class DatabaseStore(NamespacedStore):
             if self._writes % PURGE_EVERY == 0:
                 cur.execute("DELETE FROM web_store WHERE expires_at < ?", (time.time(),))
 
+    def _unchanged(self, key: str, data: bytes, expires_at: float | None) -> bool:
+        """The same value, still valid for more than half its new lifetime: no write.
+
+        Litestar stores the session again after every response. Writing only when it
+        changes, or when half its lifetime has passed, saves a write per request and
+        keeps the row's time from telling when its owner last clicked: the time of an
+        anonymous report must not be readable off the reporter's session.
+        """
+        known = self._known.get(key)
+        if known is None or known[0] != data or expires_at is None or known[1] is None:
+            return False
+        now = time.time()
+        return known[1] - now > (expires_at - now) / 2
+
+    def _remember(self, key: str, data: bytes, expires_at: float | None) -> None:
+        if len(self._known) > 10_000:
+            self._known.clear()
+        self._known[key] = (data, expires_at)
+
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         return await anyio.to_thread.run_sync(self._get, key, _seconds(renew_for))
 
@@ -81,18 +105,22 @@ class DatabaseStore(NamespacedStore):
                 (self.namespace, key),
             ).fetchone()
         if row is None:
+            self._known.pop(key, None)
             return None
         if row["expires_at"] is not None and row["expires_at"] <= time.time():
             self._delete(key)
             return None
+        value = bytes(row["value"])
+        self._remember(key, value, row["expires_at"])
         if renew_for is not None and row["expires_at"] is not None:
-            self._set(key, bytes(row["value"]), time.time() + renew_for)
-        return bytes(row["value"])
+            self._set(key, value, time.time() + renew_for)
+        return value
 
     async def delete(self, key: str) -> None:
         await anyio.to_thread.run_sync(self._delete, key)
 
     def _delete(self, key: str) -> None:
+        self._known.pop(key, None)
         with self.db.transaction() as cur:
             cur.execute(
                 "DELETE FROM web_store WHERE namespace = ? AND key = ?", (self.namespace, key)
@@ -100,6 +128,7 @@ class DatabaseStore(NamespacedStore):
 
     async def delete_all(self) -> None:
         def delete_all() -> None:
+            self._known.clear()
             with self.db.transaction() as cur:
                 cur.execute("DELETE FROM web_store WHERE namespace = ?", (self.namespace,))
 

@@ -156,3 +156,19 @@ def test_an_anonymous_report_leaves_the_session_store_untouched(client_for, serv
     assert after == before
     # The session still works afterwards.
     assert client.get("/api/v1/users/me").json()["username"] == "ansatt"
+
+
+def test_an_unchanged_session_is_not_rewritten_on_every_request(client_for, services):
+    client = client_for("leder")
+
+    def session_rows():
+        with services.db.reading() as cur:
+            return cur.execute(
+                "SELECT key, value, expires_at FROM web_store WHERE namespace LIKE ?",
+                ("%sessions",),
+            ).fetchall()
+
+    before = [tuple(dict(r).values()) for r in session_rows()]
+    for _ in range(3):
+        assert client.get("/api/v1/users/me").status_code == 200
+    assert [tuple(dict(r).values()) for r in session_rows()] == before
