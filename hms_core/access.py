@@ -219,8 +219,14 @@ def action_unit_scope(who: Principal) -> UnitScope:
     return UnitScope(units=who.led_units | who.vo_units)
 
 
-def can_read_action(who: Principal, *, unit_id: UUID, owner_id: UUID) -> bool:
-    return owner_id == who.user_id or action_unit_scope(who).admits(unit_id)
+def can_read_action(
+    who: Principal, *, unit_id: UUID, owner_id: UUID, case_category: str | None = None
+) -> bool:
+    """Owners, the unit's leaders and HMS; a verneombud in their area, except actions of a
+    case outside the HMS categories they follow (its title would tell what the case was)."""
+    if owner_id == who.user_id or who.is_hms or who.leads(unit_id):
+        return True
+    return who.covers(unit_id) and (case_category is None or case_category in HMS_CATEGORIES)
 
 
 def can_manage_action(who: Principal, *, unit_id: UUID) -> bool:
@@ -232,26 +238,29 @@ def can_complete_action(who: Principal, *, unit_id: UUID, owner_id: UUID) -> boo
     return owner_id == who.user_id or can_manage_action(who, unit_id=unit_id)
 
 
-def check_read_action(who: Principal, action) -> None:
-    if not can_read_action(who, unit_id=action.unit_id, owner_id=action.owner_id):
+def check_read_action(who: Principal, action, case_category: str | None = None) -> None:
+    """`case_category`: the category of the case the action was made for, if any."""
+    if not can_read_action(
+        who, unit_id=action.unit_id, owner_id=action.owner_id, case_category=case_category
+    ):
         raise NotFound("Fant ikke tiltaket.")
 
 
-def check_manage_action(who: Principal, action) -> None:
-    check_read_action(who, action)
+def check_manage_action(who: Principal, action, case_category: str | None = None) -> None:
+    check_read_action(who, action, case_category)
     if not can_manage_action(who, unit_id=action.unit_id):
         raise Forbidden("Bare lederen for enheten eller HMS kan endre tiltaket.")
 
 
-def check_complete_action(who: Principal, action) -> None:
-    check_read_action(who, action)
+def check_complete_action(who: Principal, action, case_category: str | None = None) -> None:
+    check_read_action(who, action, case_category)
     if not can_complete_action(who, unit_id=action.unit_id, owner_id=action.owner_id):
         raise Forbidden("Bare den som eier tiltaket, eller lederen, kan melde det utført.")
 
 
-def check_comment_action(who: Principal, action) -> None:
+def check_comment_action(who: Principal, action, case_category: str | None = None) -> None:
     """Anyone who may see the action may comment on it, the verneombud included."""
-    check_read_action(who, action)
+    check_read_action(who, action, case_category)
 
 
 def check_create_action(who: Principal, *, unit_id: UUID) -> None:

@@ -18,6 +18,7 @@ from hms_core.action import CANCELLED, DONE, OPEN
 from projections.actions import COLUMNS, DUE_SOON_DAYS, ActionFollowUpView
 from projections.base import live_tables
 from projections.db import Database
+from projections.deviation_queries import T as CASES
 from projections.scoping import NOTHING, marks
 
 T = live_tables(ActionFollowUpView.tables)
@@ -64,16 +65,23 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
 
 
 def reader_condition(who: Principal, alias: str = "a") -> tuple[str, list[Any]]:
-    """The actions a person may see: their own, and those of the units they follow."""
+    """The actions a person may see (hms_core.access.can_read_action, as SQL)."""
     a = f"{alias}." if alias else ""
-    scope = access.action_unit_scope(who)
-    if scope.everything:
+    if who.is_hms:
         return "1 = 1", []
     parts, params = [f"{a}owner_id = ?"], [str(who.user_id)]
-    if scope.units:
-        m, units = marks(sorted(scope.units, key=str))
+    if who.led_units:
+        m, units = marks(sorted(who.led_units, key=str))
         parts.append(f"{a}unit_id IN ({m})")
         params += units
+    if who.vo_units:
+        m, units = marks(sorted(who.vo_units, key=str))
+        c, categories = marks(sorted(access.HMS_CATEGORIES))
+        parts.append(
+            f"({a}unit_id IN ({m}) AND ({a}deviation_id IS NULL OR {a}deviation_id IN "
+            f"(SELECT id FROM {CASES['deviations']} WHERE category IN ({c}))))"
+        )
+        params += units + categories
     return "(" + " OR ".join(parts) + ")", params
 
 

@@ -19,6 +19,7 @@ from hms_core.action import DONE, OPEN
 from hms_core.categories import INJURY, NEAR_MISS
 from hms_core.deviation import REPORTED
 from projections.action_queries import T as ACTIONS
+from projections.action_queries import reader_condition
 from projections.actions import DUE_SOON_DAYS
 from projections.base import ts
 from projections.deviation_queries import T as DEVIATIONS
@@ -90,13 +91,14 @@ def what_needs_me(db, who: Principal, today: date | None = None) -> Inbox:
         reach = who.led_units | who.vo_units
         if reach:
             m, units = marks(reach)
+            readable, args = reader_condition(who, "")
             inbox.overdue_in_my_units = _rows(
                 cur,
                 ACTIONS.sql(
                     f"SELECT {_ACTION} FROM {{actions}} WHERE status = ? AND due_date < ? "
-                    f"AND unit_id IN ({m}) ORDER BY due_date, id LIMIT ?"
+                    f"AND unit_id IN ({m}) AND {readable} ORDER BY due_date, id LIMIT ?"
                 ),
-                [OPEN, today.isoformat(), *units],
+                [OPEN, today.isoformat(), *units, *args],
             )
         if who.vo_units:
             m, units = marks(who.vo_units)

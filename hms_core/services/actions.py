@@ -70,7 +70,7 @@ class ActionService(Service):
                 "follows_up", "Et oppfølgingstiltak arver koblingene fra tiltaket det følger."
             )
         first = self.action(follows_up)
-        access.check_manage_action(by, first)
+        access.check_manage_action(by, first, self._case_category(by, first))
         first.check_follow_up_wanted()
         return self._follow_up(by, first, plan)
 
@@ -177,8 +177,15 @@ class ActionService(Service):
     def read_action(self, by: Principal, action_id: UUID) -> CorrectiveAction:
         """The action, if this person may see it."""
         action = self.action(action_id)
-        access.check_read_action(by, action)
+        access.check_read_action(by, action, self._case_category(by, action))
         return action
+
+    def _case_category(self, by: Principal, action: CorrectiveAction) -> str | None:
+        """The category of the case the action was made for; it decides what a verneombud
+        may read. Looked up only when it can matter."""
+        if action.deviation_id is None or by.is_hms or by.leads(action.unit_id):
+            return None
+        return self.deviation(action.deviation_id).category
 
     def _with_follow_ups(self, action_ids: Iterable[UUID]) -> Iterator[CorrectiveAction]:
         """These actions and, after each, the chain of follow-ups that took over from it."""
@@ -209,9 +216,14 @@ class ActionService(Service):
         an action is shown only to those who may read the action itself.
         """
         today = clock.today()
-        return [self._summary(by, a, today) for a in self._with_follow_ups(deviation.action_ids)]
+        return [
+            self._summary(by, a, today, deviation.category)
+            for a in self._with_follow_ups(deviation.action_ids)
+        ]
 
-    def _summary(self, by: Principal, action: CorrectiveAction, today: date) -> dict:
+    def _summary(
+        self, by: Principal, action: CorrectiveAction, today: date, deviation_category: str
+    ) -> dict:
         summary = {
             "id": str(action.id),
             "reference": action.reference,
@@ -224,7 +236,9 @@ class ActionService(Service):
             "owner_id": None,
             "owner_name": None,
         }
-        if access.can_read_action(by, unit_id=action.unit_id, owner_id=action.owner_id):
+        if access.can_read_action(
+            by, unit_id=action.unit_id, owner_id=action.owner_id, case_category=deviation_category
+        ):
             summary["owner_id"] = str(action.owner_id)
             summary["owner_name"] = self._name(action.owner_id)
         return summary
@@ -246,7 +260,7 @@ class ActionService(Service):
         check: Callable[[Principal, CorrectiveAction], None] = access.check_manage_action,
     ) -> int:
         action = self.action(action_id)
-        check(by, action)
+        check(by, action, self._case_category(by, action))
         action.check_version(expected_version)
         change(action)
         self.save(action)
@@ -286,7 +300,7 @@ class ActionService(Service):
         Returns the follow-up's id when one was created in the same transaction.
         """
         action = self.action(action_id)
-        access.check_manage_action(by, action)
+        access.check_manage_action(by, action, self._case_category(by, action))
         action.check_version(expected_version)
         if effective and follow_up is not None:
             raise InvalidValue("follow_up", "Et tiltak som virket trenger ikke oppfølging.")
