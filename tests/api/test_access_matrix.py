@@ -17,8 +17,10 @@ sykehjem, `verneombud` for Helse og velferd, `hms`, `admin`):
   `rovik` (a near miss in Rovik sykehjem: in the area, not the leader's unit);
   `rovik_infosec` (an informasjonssikkerhet case there); `skole` (a colleague's near
   miss in Buggeland skole: nobody's but HMS's).
-- actions: `own` (they own it; in Buggeland skole), `lura`, `rovik`, `skole` (owned by
-  a colleague there).
+- actions: `own` (they own it; in Buggeland skole), `lura`, `lura_kvalitet` (made for
+  a kvalitet case there: the verneombud follows no such case, so not its action either),
+  `rovik`, `rovik_infosec` (likewise, for an informasjonssikkerhet case), `skole` (owned
+  by a colleague there).
 - risk assessments: `participant` (in Buggeland skole; all five take part), `lura`,
   `rovik`, `skole` (no part in them).
 - units, for reporting and creating: `lura`, `rovik`, `skole`.
@@ -91,7 +93,9 @@ def by_role(ansatt, leder, verneombud, hms, admin) -> dict[str, frozenset[str]]:
 
 
 DEVIATIONS = ("own", "lura", "lura_kvalitet", "lura_anonymous", "rovik", "rovik_infosec", "skole")
-ACTIONS = ("own", "lura", "rovik", "skole")
+ACTIONS = ("own", "lura", "lura_kvalitet", "rovik", "rovik_infosec", "skole")
+# Actions made for cases outside the HMS categories, and the unit they are in.
+NON_HMS_ACTIONS = {"lura_kvalitet": LURA, "rovik_infosec": ROVIK}
 ASSESSMENTS = ("participant", "lura", "rovik", "skole")
 RECORDS = {"deviation": DEVIATIONS, "action": ACTIONS, "assessment": ASSESSMENTS, "unit": UNITS}
 
@@ -99,6 +103,7 @@ NONE: set[str] = set()
 OWN = {"own"}
 IN_U = {"lura", "lura_kvalitet", "lura_anonymous"}  # the leader's unit, every category
 HMS_IN_V = {"lura", "lura_anonymous", "rovik"}  # the area, HMS categories only
+ACTIONS_IN_U = {"lura", "lura_kvalitet"}  # the leader's unit, for cases of every category
 ALL_DEVIATIONS, ALL_ACTIONS, ALL_ASSESSMENTS = set(DEVIATIONS), set(ACTIONS), set(ASSESSMENTS)
 ALL_UNITS = set(UNITS)
 P = {"participant"}
@@ -142,10 +147,10 @@ RULES: dict[str, Rule] = {
     "add information to a report": Rule("deviation",  by_role(OWN,  OWN | IN_U,     OWN,                       ALL_DEVIATIONS,  OWN)),  # noqa: E501
     "create an action for a case": Rule("deviation",  by_role(NONE, IN_U,           NONE,                      ALL_DEVIATIONS,  NONE)),  # noqa: E501
     "create an action in a unit":  Rule("unit",       by_role(NONE, {"lura"},       NONE,                      ALL_UNITS,       NONE)),  # noqa: E501
-    "read an action":              Rule("action",     by_role(OWN,  OWN | {"lura"}, OWN | {"lura", "rovik"},   ALL_ACTIONS,     OWN)),  # noqa: E501
-    "manage an action":            Rule("action",     by_role(NONE, {"lura"},       NONE,                      ALL_ACTIONS,     NONE)),  # noqa: E501
-    "complete an action":          Rule("action",     by_role(OWN,  OWN | {"lura"}, OWN,                       ALL_ACTIONS,     OWN)),  # noqa: E501
-    "comment on an action":        Rule("action",     by_role(OWN,  OWN | {"lura"}, OWN | {"lura", "rovik"},   ALL_ACTIONS,     OWN)),  # noqa: E501
+    "read an action":              Rule("action",     by_role(OWN,  OWN | ACTIONS_IN_U, OWN | {"lura", "rovik"}, ALL_ACTIONS, OWN)),  # noqa: E501
+    "manage an action":            Rule("action",     by_role(NONE, ACTIONS_IN_U,       NONE,                    ALL_ACTIONS, NONE)),  # noqa: E501
+    "complete an action":          Rule("action",     by_role(OWN,  OWN | ACTIONS_IN_U, OWN,                     ALL_ACTIONS, OWN)),  # noqa: E501
+    "comment on an action":        Rule("action",     by_role(OWN,  OWN | ACTIONS_IN_U, OWN | {"lura", "rovik"}, ALL_ACTIONS, OWN)),  # noqa: E501
     "read a risk assessment":      Rule("assessment", by_role(P,    P | {"lura"},   P | {"lura", "rovik"},     ALL_ASSESSMENTS, P)),  # noqa: E501
     "create a risk assessment":    Rule("unit",       by_role(NONE, {"lura"},       NONE,                      ALL_UNITS,       NONE)),  # noqa: E501
     "edit a draft":                Rule("assessment", by_role(NONE, {"lura"},       P,                         ALL_ASSESSMENTS, NONE)),  # noqa: E501
@@ -187,6 +192,7 @@ class Act:
     unit: UUID
     owner: str
     cancelled: bool = False
+    category: str | None = None  # of the case it was made for
 
 
 @dataclass
@@ -214,6 +220,10 @@ def case_record(role: str, case: Case) -> str:
 def action_record(role: str, act: Act) -> str:
     if act.owner == role:
         return "own"
+    if act.category in ("kvalitet", "informasjonssikkerhet"):
+        for record, unit in NON_HMS_ACTIONS.items():
+            if act.unit == unit:
+                return record
     return {LURA: "lura", ROVIK: "rovik"}.get(act.unit, "skole")
 
 
@@ -294,18 +304,20 @@ class World:
         return case
 
     def action_in(self, record: str, asker: str, state: str = "open") -> Act:
-        unit = UNITS.get(record, SKOLE)
+        unit = NON_HMS_ACTIONS.get(record) or UNITS.get(record, SKOLE)
         owner = asker if record == "own" else COLLEAGUES[unit]
+        case = self.case_in(record, "") if record in NON_HMS_ACTIONS else None
         action_id = self.app.create_action(
             SYSTEM,
             title=f"Matrisetiltak {record}",
             owner_id=user_id_for(owner),
             unit_id=unit,
             due_date=clock.today() + timedelta(days=20),
+            deviation_id=case.id if case else None,
         )
         if state == "done":
             self.app.complete_action(SYSTEM, action_id, what_was_done="Gjort.")
-        act = Act(action_id, unit, owner)
+        act = Act(action_id, unit, owner, category=case.category if case else None)
         self.actions[action_id] = act
         return act
 
@@ -446,7 +458,9 @@ def _reported(world: World, unit: UUID, role: str, body: Any) -> None:
 
 def _action_created(world: World, target: Any, role: str, body: Any) -> None:
     owner = USERNAMES[UUID(body["owner_id"])]
-    world.actions[UUID(body["id"])] = Act(UUID(body["id"]), UUID(body["unit_id"]), owner)
+    category = target.category if isinstance(target, Case) else None
+    act = Act(UUID(body["id"]), UUID(body["unit_id"]), owner, category=category)
+    world.actions[act.id] = act
 
 
 def _reassigned(world: World, act: Act, role: str, body: Any) -> None:
