@@ -27,7 +27,7 @@ from hms_core.references import ReferenceIssued
 from projections.audit_summaries import Labels, summarise
 from projections.base import Projection, Tables, live_tables, sid
 from projections.db import Cursor, Database
-from projections.scoping import day_after, day_start, marks
+from projections.scoping import day_after, day_start
 
 NO_ACTOR = "system"
 KINDS = {PersonalDataRead: "PersonalDataReads", ReferenceIssued: "References"}
@@ -117,10 +117,7 @@ class AuditTrailView(Projection):
                 )
             )
         labels.flush()
-        cur.executemany(
-            t.sql(f"INSERT INTO {{audit}} ({', '.join(COLUMNS)}) VALUES ({marks(COLUMNS)[0]})"),
-            rows,
-        )
+        cur.insert_many(t["audit"], COLUMNS, rows)
 
 
 PROJECTIONS: list[Projection] = [AuditTrailView()]

@@ -117,10 +117,11 @@ class Labels:
             self.set(e.originator_id, f"{str(e.originator_id)[:8]} i {self(e.unit_id)}")
 
     def flush(self) -> None:
-        self.cur.executemany(
-            f"INSERT INTO {self.table} (id, label) VALUES (?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET label = excluded.label",
+        self.cur.insert_many(
+            self.table,
+            ("id", "label"),
             list(self.new.items()),
+            "ON CONFLICT (id) DO UPDATE SET label = excluded.label",
         )
 
 

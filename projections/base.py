@@ -125,12 +125,11 @@ class Rows:
     def flush(self) -> None:
         if not self._dirty:
             return
-        cols = ", ".join(self.columns)
-        marks = ", ".join("?" * len(self.columns))
         updates = ", ".join(f"{c} = excluded.{c}" for c in self.columns if c != self.key)
-        self.cur.executemany(
-            f"INSERT INTO {self.table} ({cols}) VALUES ({marks}) "
-            f"ON CONFLICT ({self.key}) DO UPDATE SET {updates}",
+        self.cur.insert_many(
+            self.table,
+            self.columns,
             [tuple(self._rows[k][c] for c in self.columns) for k in self._dirty],
+            f"ON CONFLICT ({self.key}) DO UPDATE SET {updates}",
         )
         self._dirty.clear()

@@ -16,7 +16,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+import msgspec
+
 _PLACEHOLDER = re.compile(r"\?")
+_json = msgspec.json.Encoder()
+COPY_THRESHOLD = 500  # rows; fewer go as JSON in one statement
 
 
 @lru_cache(maxsize=2048)
@@ -47,6 +51,54 @@ class Cursor:
         else:
             self.raw.executemany(sql, rows)
 
+    def insert_many(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        conflict: str = "",
+    ) -> None:
+        """INSERT rows (each in `columns` order), then `conflict` (an ON CONFLICT clause).
+
+        psycopg's `executemany` sends a statement per row, which costs about 25 µs of
+        Python each and made rebuilds three times slower; on PostgreSQL the rows go
+        with COPY instead: straight into the table, or for an upsert into a temporary
+        table first. Small batches (the live runner's) go as one JSON array in one
+        statement, which spares the catalog a temporary table per batch. Keys must be
+        unique within `rows` (one statement can't upsert a row twice).
+        """
+        names = ", ".join(columns)
+        if self.dialect != "postgres":
+            marks = ", ".join("?" * len(columns))
+            self.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}", rows)
+            return
+        rows = list(rows)
+        if not rows:
+            return
+        if len(rows) < COPY_THRESHOLD:
+            data = [dict(zip(columns, row, strict=True)) for row in rows]
+            self.raw.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} "
+                f"FROM json_populate_recordset(NULL::{table}, %s) {conflict}",
+                (_json.encode(data).decode(),),
+            )
+            return
+        target = table
+        if conflict:
+            target = "hms_bulk_rows"
+            self.raw.execute(
+                f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS "
+                f"SELECT {names} FROM {table} WITH NO DATA"
+            )
+        with self.raw.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        if conflict:
+            self.raw.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM {target} {conflict}"
+            )
+            self.raw.execute(f"DROP TABLE {target}")
+
     def fetchall(self) -> list[Any]:
         return self.raw.fetchall()
 
@@ -70,8 +122,12 @@ class Database:
     dialect: str
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
-        """A write transaction: committed when the block ends, rolled back on error."""
+    def transaction(self, durable: bool = True) -> Iterator[Cursor]:
+        """A write transaction: committed when the block ends, rolled back on error.
+
+        `durable=False` lets the commit return before the log reaches the disk, for
+        work that is redone anyway after a crash (a rebuild's shadow tables).
+        """
         raise NotImplementedError
         yield  # pragma: no cover
 
@@ -119,13 +175,15 @@ class SQLiteDatabase(Database):
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA cache_size=-65536")  # KiB: a batch's pages stay in memory
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
+    def transaction(self, durable: bool = True) -> Iterator[Cursor]:
+        # WAL with synchronous=NORMAL already commits without waiting for the disk.
         conn = self._connection()
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -159,8 +217,10 @@ class PostgresDatabase(Database):
         self.datastore = datastore
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
+    def transaction(self, durable: bool = True) -> Iterator[Cursor]:
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as cur:
+            if not durable:
+                cur.execute("SET LOCAL synchronous_commit = off")
             yield Cursor(cur, self.dialect)
 
     @contextmanager

@@ -60,6 +60,7 @@ class ProjectionRunner:
         projections: Iterable[Projection],
         *,
         batch_size: int = 2000,
+        rebuild_batch_size: int = 10_000,
         poll_interval: float = 0.1,
         lock_path: str | None = None,
     ) -> None:
@@ -67,6 +68,7 @@ class ProjectionRunner:
         self.db = db
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
+        self.rebuild_batch_size = rebuild_batch_size
         self.poll_interval = poll_interval
         self.lock_path = lock_path
         self._positions: dict[str, int] = {}
@@ -156,12 +158,15 @@ class ProjectionRunner:
             raise failure
         return done
 
-    def _read(self, after: int, head: int) -> list[tuple[int, Any]]:
+    def _read(self, after: int, head: int, limit: int | None = None) -> list[tuple[int, Any]]:
+        # No `stop=head` in the query: with both bounds, PostgreSQL's estimate for a
+        # table not yet analysed (as after a bulk load) picks a bitmap scan of the whole
+        # range and a sort, which makes each batch cost as much as the rest of the log.
         notifications = self.app.recorder.select_notifications(
-            start=after + 1, limit=self.batch_size, stop=head
+            start=after + 1, limit=limit or self.batch_size
         )
         to_event = self.app.mapper.to_domain_event
-        return [(n.id, to_event(n)) for n in notifications]
+        return [(n.id, to_event(n)) for n in notifications if n.id <= head]
 
     def _apply(
         self, projection: Projection, position: int, batch: Sequence[tuple[int, Any]]
@@ -318,11 +323,11 @@ class ProjectionRunner:
         position = 0
         while True:
             head = self.head()
-            batch = self._read(position, head) if position < head else []
+            batch = self._read(position, head, self.rebuild_batch_size) if position < head else []
             if not batch:
                 break
             for p in chosen:
-                with self.db.transaction() as cur:
+                with self.db.transaction(durable=False) as cur:
                     p.handle(cur, shadows[p.name], batch)
             position = batch[-1][0]
         result = {}

@@ -25,12 +25,7 @@ class Counts:
 
     def flush(self, cur: Cursor) -> None:
         rows = [(*k, *d) for k, d in self.deltas.items() if any(d)]
-        columns = (*self.key, *self.counts)
-        cur.executemany(
-            f"INSERT INTO {self.table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))}) {self.upsert}",
-            rows,
-        )
+        cur.insert_many(self.table, (*self.key, *self.counts), rows, self.upsert)
         # A cell that fell back to nothing is removed, so the table is the same however
         # the log was cut into batches (and a rebuild equals the incremental tables).
         emptied = [k for k, d in self.deltas.items() if any(x < 0 for x in d)]

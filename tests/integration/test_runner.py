@@ -181,8 +181,8 @@ def test_rebuild_while_new_events_arrive_keeps_them(services):
     services.runner.catch_up()
     original = services.runner._read
 
-    def read_and_write_more(after, head):
-        batch = original(after, head)
+    def read_and_write_more(after, head, limit=None):
+        batch = original(after, head, limit)
         if batch and not getattr(read_and_write_more, "done", False):
             read_and_write_more.done = True
             report_some(app, 2)  # arrives during the replay
