@@ -43,6 +43,9 @@ class Projection:
     version: ClassVar[int] = 1
     # Logical names of the tables this projection owns, parents before children.
     tables: ClassVar[tuple[str, ...]] = ()
+    # About how long a rebuild of this read model takes, relative to the others: the
+    # parallel rebuild balances its processes' work with it.
+    rebuild_weight: ClassVar[float] = 1.0
 
     def __init__(self) -> None:
         self.live = live_tables(self.tables)

@@ -24,6 +24,7 @@ from typing import Any
 
 import msgspec
 
+from projections import replay
 from projections.base import Projection, Tables
 from projections.db import Cursor, Database
 from projections.leadership import Leadership
@@ -305,38 +306,63 @@ class ProjectionRunner:
 
     # --- rebuilding while the live tables serve ------------------------------------
 
-    def rebuild(self, names: Sequence[str] | None = None) -> dict[str, int]:
+    def rebuild(
+        self, names: Sequence[str] | None = None, *, workers: int | None = None
+    ) -> dict[str, int]:
         """Replay the whole log into fresh copies of the tables, then swap them in.
 
         The live tables keep serving (and keep being updated by the leader) until the
         swap, which happens in one transaction holding the projection's tracking row.
+        Long logs are replayed by several processes (projections.replay); `workers`
+        overrides how many.
         """
         chosen = [self.projections[n] for n in (names or list(self.projections))]
         suffix = f"__rb{int(time.time() * 1000) % 10**9}"
         shadows = {p.name: Tables({k: f"{v}{suffix}" for k, v in p.live.items()}) for p in chosen}
-        for p in chosen:
-            with self.db.transaction() as cur:
-                for name in reversed(p.tables):
-                    cur.execute(f"DROP TABLE IF EXISTS {shadows[p.name][name]}")
-                for statement in p.create_statements(self.db.dialect):
-                    cur.execute(shadows[p.name].sql(statement))
+        try:
+            for p in chosen:
+                with self.db.transaction() as cur:
+                    for name in reversed(p.tables):
+                        cur.execute(f"DROP TABLE IF EXISTS {shadows[p.name][name]}")
+                    for statement in p.create_statements(self.db.dialect):
+                        cur.execute(shadows[p.name].sql(statement))
+            groups = replay.split(chosen, workers or replay.worker_count(self.head()))
+            if len(groups) > 1:
+                reached = replay.replay_in_parallel(self, groups, shadows)
+            else:
+                reached = dict.fromkeys((p.name for p in chosen), self.replay(chosen, shadows))
+            result = {p.name: self._swap(p, shadows[p.name], reached[p.name]) for p in chosen}
+        except BaseException:
+            self._drop_shadows(chosen, shadows)
+            raise
+        self._load_positions()
+        with self._progress:
+            self._progress.notify_all()
+        return result
+
+    def replay(self, chosen: Sequence[Projection], shadows: dict[str, Tables]) -> int:
+        """Fold the log, from the start to its head, into the shadow tables; the position
+        reached (the swap folds what came after)."""
         position = 0
         while True:
             head = self.head()
             batch = self._read(position, head, self.rebuild_batch_size) if position < head else []
             if not batch:
-                break
+                return position
             for p in chosen:
                 with self.db.transaction(durable=False) as cur:
                     p.handle(cur, shadows[p.name], batch)
             position = batch[-1][0]
-        result = {}
-        for p in chosen:
-            result[p.name] = self._swap(p, shadows[p.name], position)
-        self._load_positions()
-        with self._progress:
-            self._progress.notify_all()
-        return result
+
+    def _drop_shadows(self, chosen: Sequence[Projection], shadows: dict[str, Tables]) -> None:
+        """A failed rebuild leaves the live tables as they were, and no copies behind."""
+        try:
+            with self.db.transaction() as cur:
+                for p in chosen:
+                    for name in reversed(p.tables):
+                        cur.execute(f"DROP TABLE IF EXISTS {shadows[p.name][name]}")
+        except Exception:
+            log.exception("could not drop the shadow tables of a failed rebuild")
 
     def _swap(self, projection: Projection, shadow: Tables, position: int) -> int:
         with self.db.transaction() as cur:

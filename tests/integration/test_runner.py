@@ -156,7 +156,8 @@ def dump(db) -> dict[str, list]:
     return result
 
 
-def test_rebuilt_read_models_equal_the_incrementally_built_ones(services):
+@pytest.mark.parametrize("workers", [1, 3], ids=["in-process", "three-processes"])
+def test_rebuilt_read_models_equal_the_incrementally_built_ones(services, workers):
     app = services.app
     who = app.authenticate("leder", "demo")
     report_some(app, 12)
@@ -170,9 +171,26 @@ def test_rebuilt_read_models_equal_the_incrementally_built_ones(services):
     services.runner.catch_up()
     incremental = dump(services.db)
     assert incremental["rm_deviations"]
-    positions = services.runner.rebuild()
+    positions = services.runner.rebuild(workers=workers)
     assert set(positions.values()) == {app.max_position()}
     assert dump(services.db) == incremental
+
+
+def test_a_failed_rebuild_leaves_the_live_tables_and_no_copies(services, monkeypatch):
+    report_some(services.app, 4)
+    services.runner.catch_up()
+    before = dump(services.db)
+    statistics = services.runner.projections["statistics"]
+
+    def fail(cur, t, events):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(statistics, "handle", fail)
+    with pytest.raises(RuntimeError, match="boom"):
+        services.runner.rebuild()
+    assert dump(services.db) == before
+    assert not [t for t in live_tables(services.db) if "__rb" in t]
+    assert tracked(services.db, "statistics") == services.app.max_position()
 
 
 def test_rebuild_while_new_events_arrive_keeps_them(services):
