@@ -65,8 +65,9 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
 
 
 def reader_condition(who: Principal, alias: str = "a") -> tuple[str, list[Any]]:
-    """The actions a person may see (hms_core.access.can_read_action, as SQL)."""
-    a = f"{alias}." if alias else ""
+    """The actions a person may see (hms_core.access.can_read_action, as SQL, to be
+    filled in with the tables' names)."""
+    a = f"{alias}." if alias else "{actions}."
     if who.is_hms:
         return "1 = 1", []
     parts, params = [f"{a}owner_id = ?"], [str(who.user_id)]
@@ -77,9 +78,12 @@ def reader_condition(who: Principal, alias: str = "a") -> tuple[str, list[Any]]:
     if who.vo_units:
         m, units = marks(sorted(who.vo_units, key=str))
         c, categories = marks(sorted(access.HMS_CATEGORIES))
+        # EXISTS, not `deviation_id IN (SELECT …)`: the planners materialise the IN list
+        # (most cases of the year) where EXISTS looks up each action's case by its key.
         parts.append(
-            f"({a}unit_id IN ({m}) AND ({a}deviation_id IS NULL OR {a}deviation_id IN "
-            f"(SELECT id FROM {CASES['deviations']} WHERE category IN ({c}))))"
+            f"({a}unit_id IN ({m}) AND ({a}deviation_id IS NULL OR EXISTS "
+            f"(SELECT 1 FROM {CASES['deviations']} c WHERE c.id = {a}deviation_id "
+            f"AND c.category IN ({c}))))"
         )
         params += units + categories
     return "(" + " OR ".join(parts) + ")", params
