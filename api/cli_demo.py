@@ -48,6 +48,7 @@ def demo_seed(args: argparse.Namespace) -> int:
             flush=True,
         )
         _catch_up(services.runner)
+        services.runner.analyze()
     finally:
         services.close()
     return 0

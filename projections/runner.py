@@ -335,6 +335,7 @@ class ProjectionRunner:
         except BaseException:
             self._drop_shadows(chosen, shadows)
             raise
+        self.analyze(chosen)
         self._load_positions()
         with self._progress:
             self._progress.notify_all()
@@ -353,6 +354,17 @@ class ProjectionRunner:
                 with self.db.transaction(durable=False) as cur:
                     p.handle(cur, shadows[p.name], batch)
             position = batch[-1][0]
+
+    def analyze(self, chosen: Sequence[Projection] | None = None) -> None:
+        """Planner statistics for the read models' tables, after a rebuild or a bulk load.
+
+        Without them both databases guess: with 250,000 deviations some lists took
+        100-400 ms instead of 1-3 ms until PostgreSQL's autovacuum came by, and SQLite
+        never gathers them by itself."""
+        for p in chosen or list(self.projections.values()):
+            for name in p.tables:
+                with self.db.transaction() as cur:
+                    cur.execute(f"ANALYZE {p.live[name]}")
 
     def _drop_shadows(self, chosen: Sequence[Projection], shadows: dict[str, Tables]) -> None:
         """A failed rebuild leaves the live tables as they were, and no copies behind."""
