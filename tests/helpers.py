@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -82,3 +84,15 @@ def add_user(
         leads=leads,
         safety_rep_for=covers,
     )
+
+
+def hms(*argv: str) -> tuple[int, str, str]:
+    """Run an `hms` command in this process (not through `main`, which sets up logging):
+    its exit code, output and errors."""
+    from api import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    args = cli.parser().parse_args(argv)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = args.run(args)
+    return code, out.getvalue(), err.getvalue()

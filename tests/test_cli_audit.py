@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -10,22 +9,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from api import cli
 from api.cli_audit import check_log
 from hms_core import clock
 from hms_core.deviation import PersonHarmed
 from projections.audit import COLUMNS
 from tests.conftest import SYSTEM
-from tests.helpers import LURA, as_user
-
-
-def hms(*argv: str) -> tuple[int, str, str]:
-    """Run an `hms` command in this process: its exit code, output and errors."""
-    out, err = io.StringIO(), io.StringIO()
-    args = cli.parser().parse_args(argv)
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = args.run(args)
-    return code, out.getvalue(), err.getvalue()
+from tests.helpers import LURA, as_user, hms
 
 
 class History:

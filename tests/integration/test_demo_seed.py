@@ -9,8 +9,6 @@ gives the same figures. Refusals need no database.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import time
 from collections import Counter
 from datetime import date
@@ -21,7 +19,6 @@ import msgspec
 import pytest
 from litestar.testing import TestClient
 
-from api import cli
 from api.app import create_app
 from api.bootstrap import build, seed_demo_directory
 from hms_core import clock
@@ -38,22 +35,13 @@ from hms_core.directory import User
 from hms_core.model import ANONYMOUS
 from hms_core.references import ReferenceIssued
 from tests.conftest import SYSTEM
-from tests.helpers import login, report_body
+from tests.helpers import hms, login, report_body
 
 N = 3000
 UNTIL = "2026-11-01"  # a fixed end: the same history whatever day the tests run
 PLAN = HistoryPlan(deviations=N, seed=1, until=date.fromisoformat(UNTIL))
 DEVIATIONS = "/api/v1/statistics/deviations"
 GROUPINGS = ("category", "unit", "month", "severity", "unit,category")
-
-
-def hms(*argv: str) -> tuple[int, str, str]:
-    """Run an `hms` command in this process (not through `main`, which sets up logging)."""
-    out, err = io.StringIO(), io.StringIO()
-    args = cli.parser().parse_args(argv)
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = args.run(args)
-    return code, out.getvalue(), err.getvalue()
 
 
 def in_memory() -> HMSApplication:
