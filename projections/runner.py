@@ -104,13 +104,15 @@ class ProjectionRunner:
                     )
         self._load_positions()
 
-    def _recreate(self, cur: Cursor, projection: Projection, t: Tables) -> None:
-        for name in reversed(projection.tables):
-            cur.execute(f"DROP TABLE IF EXISTS {t[name]}")
+    def _recreate(
+        self, cur: Cursor, projection: Projection, t: Tables, *, indexes: bool = True
+    ) -> None:
+        _drop(cur, projection, t)
         for statement in projection.create_statements(self.db.dialect):
             cur.execute(t.sql(statement))
-        for statement in projection.index_statements(self.db.dialect):
-            cur.execute(t.sql(statement))
+        if indexes:  # a rebuild's copies get theirs after the bulk load, at the swap
+            for statement in projection.index_statements(self.db.dialect):
+                cur.execute(t.sql(statement))
 
     def _load_positions(self) -> None:
         with self.db.reading() as cur:
@@ -322,10 +324,7 @@ class ProjectionRunner:
         try:
             for p in chosen:
                 with self.db.transaction() as cur:
-                    for name in reversed(p.tables):
-                        cur.execute(f"DROP TABLE IF EXISTS {shadows[p.name][name]}")
-                    for statement in p.create_statements(self.db.dialect):
-                        cur.execute(shadows[p.name].sql(statement))
+                    self._recreate(cur, p, shadows[p.name], indexes=False)
             groups = replay.split(chosen, workers or replay.worker_count(self.head()))
             if len(groups) > 1:
                 reached = replay.replay_in_parallel(self, groups, shadows)
@@ -371,8 +370,7 @@ class ProjectionRunner:
         try:
             with self.db.transaction() as cur:
                 for p in chosen:
-                    for name in reversed(p.tables):
-                        cur.execute(f"DROP TABLE IF EXISTS {shadows[p.name][name]}")
+                    _drop(cur, p, shadows[p.name])
         except Exception:
             log.exception("could not drop the shadow tables of a failed rebuild")
 
@@ -391,8 +389,7 @@ class ProjectionRunner:
                     break
                 projection.handle(cur, shadow, batch)
                 position = batch[-1][0]
-            for name in reversed(projection.tables):
-                cur.execute(f"DROP TABLE IF EXISTS {projection.live[name]}")
+            _drop(cur, projection, projection.live)
             for name in projection.tables:
                 cur.execute(f"ALTER TABLE {shadow[name]} RENAME TO {projection.live[name]}")
             for statement in projection.index_statements(self.db.dialect):
@@ -403,6 +400,12 @@ class ProjectionRunner:
                 (position, projection.version, _now_text(), projection.name),
             )
         return position
+
+
+def _drop(cur: Cursor, projection: Projection, t: Tables) -> None:
+    """Drop the projection's tables named by `t`, children before parents."""
+    for name in reversed(projection.tables):
+        cur.execute(f"DROP TABLE IF EXISTS {t[name]}")
 
 
 class _Overtaken(Exception):
