@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 import typing
+from datetime import date
 from typing import Any
 
 import msgspec
 from litestar import Request
+from litestar.exceptions import ValidationException
+
+from hms_core import rules
 
 _PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
 _TRANSLATIONS = [
@@ -24,6 +28,11 @@ _TRANSLATIONS = [
     (
         re.compile(r"Expected `datetime` with a timezone component"),
         "må ha tidssone (f.eks. +01:00)",
+    ),
+    (
+        re.compile(r"Expected `str` matching regex .*"),
+        "inneholder tegn som ikke er tillatt her (kontrolltegn, eller linjeskift i et felt på "
+        "én linje)",
     ),
     (re.compile(r"Invalid enum value '(.*)'"), r"«\1» er ikke en gyldig verdi"),
     (re.compile(r"Invalid RFC3339 encoded datetime"), "er ikke et gyldig tidspunkt (ISO 8601)"),
@@ -98,6 +107,30 @@ def _struct_in(hint: Any) -> type[msgspec.Struct] | None:
 
 
 _UnionType = type(int | None)
+
+
+def query_error(key: str, message: str) -> ValidationException:
+    """A 400 naming one query parameter, as Litestar names those it refuses itself."""
+    return ValidationException(message, extra=[{"key": key, "message": message, "source": "query"}])
+
+
+def check_query_dates(dates: dict[str, date | None]) -> None:
+    """Refuse, with a 400 naming each parameter, dates outside those the product keeps
+    (hms_core.rules: 1900-01-01 to 2999-12-31): nothing before or after can match, and the
+    date arithmetic of a query must not overflow at the ends of the calendar."""
+    low, high = rules.EARLIEST_DAY, rules.LATEST_DAY
+    bad = [
+        {
+            "key": name,
+            "message": f"må være mellom {low:%d.%m.}{low.year} og {high:%d.%m.}{high.year}",
+            "source": "query",
+        }
+        for name, value in dates.items()
+        if value is not None and not low <= value <= high
+    ]
+    if bad:
+        keys = ", ".join(e["key"] for e in bad)
+        raise ValidationException(f"Ugyldige verdier: {keys}", extra=bad)
 
 
 def body_errors(request: Request) -> list[dict[str, str]] | None:

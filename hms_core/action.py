@@ -152,7 +152,7 @@ class CorrectiveAction(HMSAggregate):
         return cls(
             reference=reference,
             title=rules.text("title", title, TITLE_MAX),
-            description=rules.optional_text("description", description, TEXT_MAX),
+            description=rules.optional_text("description", description, TEXT_MAX, multiline=True),
             owner_id=owner_id,
             unit_id=unit_id,
             due_date=check_due_date(due_date),
@@ -169,8 +169,8 @@ class CorrectiveAction(HMSAggregate):
     def reschedule(self, *, actor: str, due_date: date, reason: str) -> None:
         """Move the deadline, saying why."""
         self.check_open()
-        reason = rules.text("reason", reason, REASON_MAX)
-        if due_date == self.due_date:
+        reason = rules.text("reason", reason, REASON_MAX, multiline=True)
+        if rules.day("due_date", due_date) == self.due_date:
             raise SameDueDateError
         self._reschedule(
             from_due_date=self.due_date,
@@ -186,7 +186,7 @@ class CorrectiveAction(HMSAggregate):
     def reassign(self, *, actor: str, owner_id: UUID, reason: str) -> None:
         """Give the action to someone else, saying why."""
         self.check_open()
-        reason = rules.text("reason", reason, REASON_MAX)
+        reason = rules.text("reason", reason, REASON_MAX, multiline=True)
         if owner_id == self.owner_id:
             raise SameOwnerError
         self._reassign(from_owner_id=self.owner_id, owner_id=owner_id, reason=reason, actor=actor)
@@ -198,7 +198,7 @@ class CorrectiveAction(HMSAggregate):
     def cancel(self, *, actor: str, reason: str) -> None:
         """Drop an open action that is no longer needed, saying why."""
         self.check_open()
-        self._cancel(reason=rules.text("reason", reason, REASON_MAX), actor=actor)
+        self._cancel(reason=rules.text("reason", reason, REASON_MAX, multiline=True), actor=actor)
 
     @event("Cancelled")
     def _cancel(self, reason: str, actor: str) -> None:
@@ -211,7 +211,8 @@ class CorrectiveAction(HMSAggregate):
         """The owner (or the leader) reports the action done, and what was done."""
         self.check_open()
         self._complete(
-            what_was_done=rules.text("what_was_done", what_was_done, TEXT_MAX), actor=actor
+            what_was_done=rules.text("what_was_done", what_was_done, TEXT_MAX, multiline=True),
+            actor=actor,
         )
 
     @event("Completed")
@@ -228,7 +229,7 @@ class CorrectiveAction(HMSAggregate):
         they are not the line of responsibility, so nobody would have checked their work.
         """
         self.check_done()
-        note = rules.text("note", note, TEXT_MAX)
+        note = rules.text("note", note, TEXT_MAX, multiline=True)
         if actor == self.completed_by and not verifier_leads_unit:
             raise SelfVerificationError
         self._verify(
@@ -257,7 +258,11 @@ class CorrectiveAction(HMSAggregate):
 
     def comment(self, *, actor: str, comment_id: UUID, text: str) -> None:
         """A note from anyone who may see the action, the verneombud included."""
-        self._comment(comment_id=comment_id, text=rules.text("text", text, TEXT_MAX), actor=actor)
+        self._comment(
+            comment_id=comment_id,
+            text=rules.text("text", text, TEXT_MAX, multiline=True),
+            actor=actor,
+        )
 
     @event("Commented")
     def _comment(self, comment_id: UUID, text: str, actor: str) -> None:
@@ -297,6 +302,8 @@ class CorrectiveAction(HMSAggregate):
 
 
 def check_due_date(due_date: date) -> date:
+    """A calendar date from today to five years ahead."""
+    rules.day("due_date", due_date, date.min, date.max)  # a date; the range follows
     today = clock.today()
     if due_date < today:
         raise DueDateInPastError

@@ -38,7 +38,13 @@ def today() -> date:
 
 
 def local(moment: datetime) -> datetime:
-    return moment.astimezone(_timezone)
+    """The moment in the configured zone; as it was where that would leave the calendar
+    (only a moment at its very ends, which the domain no longer accepts, but an old log
+    may hold)."""
+    try:
+        return moment.astimezone(_timezone)
+    except OverflowError:
+        return moment
 
 
 @contextmanager

@@ -26,6 +26,8 @@ TITLE_MAX = 150
 TEXT_MAX = 4000
 LOCATION_MAX = 200
 REASON_MAX = 1000
+NAME_MAX = 120
+HEALTH_MAX = 2000
 # A report's time of occurrence may be this far ahead of our clock (phones drift).
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -94,15 +96,22 @@ class PersonHarmed(msgspec.Struct, frozen=True, omit_defaults=True):
             rules.in_range("person_harmed.absence_days", self.absence_days, 0, 366)
         if self.absence_days and not self.absence:
             raise InvalidValue("person_harmed.absence", "Fravær må krysses av når dager oppgis.")
-        name = rules.optional_text("person_harmed.name", self.name, 120)
-        details = rules.optional_text("person_harmed.health_details", self.health_details, 2000)
+        name = rules.optional_text("person_harmed.name", self.name, NAME_MAX)
+        details = rules.optional_text(
+            "person_harmed.health_details", self.health_details, HEALTH_MAX, multiline=True
+        )
         if details and not self.health_consent:
             raise InvalidValue(
                 "person_harmed.health_consent",
                 "Helseopplysninger kan bare lagres med samtykke fra den skadde.",
             )
         return msgspec.structs.replace(
-            self, name=name, health_details=details, health_consent=bool(details)
+            self,
+            absence=bool(self.absence),
+            name=name,
+            person_id=check_person_id(self.person_id),
+            health_details=details,
+            health_consent=bool(details),
         )
 
     @property
@@ -178,20 +187,23 @@ class Deviation(HMSAggregate):
         serious_injury: bool = False,
     ) -> Deviation:
         """Report a deviation; an anonymous one keeps no trace of who reported it."""
-        check_occurred_in_the_past(occurred_at)
+        if person_harmed is not None and not isinstance(person_harmed, PersonHarmed):
+            raise InvalidValue("person_harmed", "Ugyldige opplysninger om den skadde.")
         return cls(
             reference=reference,
             title=rules.text("title", title, TITLE_MAX),
-            description=rules.text("description", description, TEXT_MAX),
-            occurred_at=occurred_at,
+            description=rules.text("description", description, TEXT_MAX, multiline=True),
+            occurred_at=check_occurred_at(occurred_at),
             unit_id=unit_id,
             location=rules.optional_text("location", location, LOCATION_MAX),
             category=rules.choice("category", category, categories),
             severity=rules.in_range("severity", severity, 1, 5),
-            immediate_action=rules.optional_text("immediate_action", immediate_action, TEXT_MAX),
+            immediate_action=rules.optional_text(
+                "immediate_action", immediate_action, TEXT_MAX, multiline=True
+            ),
             person_harmed=person_harmed.validated() if person_harmed else None,
             serious_injury=bool(serious_injury),
-            anonymous=anonymous,
+            anonymous=bool(anonymous),
             reporter_id=None if anonymous else reporter_id,
             actor="anonymous" if anonymous else actor,
         )
@@ -223,9 +235,7 @@ class Deviation(HMSAggregate):
     ) -> None:
         """Record what kind of deviation this was, how bad, how likely again, and why."""
         self.check_not_closed()
-        causes = tuple(dict.fromkeys(causes))
-        for cause in causes:
-            rules.choice("causes", cause, CAUSE_KINDS)
+        causes = check_causes(causes)
         self._classify(
             category=rules.choice("category", category, categories),
             severity=rules.in_range("severity", severity, 1, 5),
@@ -233,7 +243,9 @@ class Deviation(HMSAggregate):
                 "recurrence_probability", recurrence_probability, 1, 5
             ),
             causes=causes,
-            cause_description=rules.optional_text("cause_description", cause_description, TEXT_MAX),
+            cause_description=rules.optional_text(
+                "cause_description", cause_description, TEXT_MAX, multiline=True
+            ),
             actor=actor,
         )
 
@@ -260,7 +272,7 @@ class Deviation(HMSAggregate):
         self.check_not_closed()
         self._comment(
             comment_id=comment_id,
-            text=rules.text("text", text, TEXT_MAX),
+            text=rules.text("text", text, TEXT_MAX, multiline=True),
             visible_to_reporter=bool(visible_to_reporter),
             actor=actor,
         )
@@ -272,7 +284,7 @@ class Deviation(HMSAggregate):
     def give_feedback(self, *, actor: str, text: str) -> None:
         """Tell the reporter what became of the report."""
         self.check_not_closed()
-        self._give_feedback(text=rules.text("text", text, TEXT_MAX), actor=actor)
+        self._give_feedback(text=rules.text("text", text, TEXT_MAX, multiline=True), actor=actor)
 
     @event("FeedbackGiven")
     def _give_feedback(self, text: str, actor: str) -> None:
@@ -281,7 +293,7 @@ class Deviation(HMSAggregate):
     def add_information(self, *, actor: str, text: str) -> None:
         """The reporter adds to the report afterwards (anonymously through the receipt)."""
         self.check_not_closed()
-        self._add_information(text=rules.text("text", text, TEXT_MAX), actor=actor)
+        self._add_information(text=rules.text("text", text, TEXT_MAX, multiline=True), actor=actor)
 
     @event("InformationAdded")
     def _add_information(self, text: str, actor: str) -> None:
@@ -295,7 +307,7 @@ class Deviation(HMSAggregate):
         self._transfer(
             from_unit_id=self.unit_id,
             to_unit_id=to_unit_id,
-            reason=rules.text("reason", reason, REASON_MAX),
+            reason=rules.text("reason", reason, REASON_MAX, multiline=True),
             actor=actor,
         )
 
@@ -339,11 +351,14 @@ class Deviation(HMSAggregate):
         Open actions stay open (closing never cancels them); closing over them needs a reason.
         """
         self.check_not_closed()
-        conclusion = rules.text("conclusion", conclusion, TEXT_MAX)
-        no_action_reason = rules.optional_text("no_action_reason", no_action_reason, REASON_MAX)
-        open_actions_reason = rules.optional_text(
-            "open_actions_reason", open_actions_reason, REASON_MAX
+        conclusion = rules.text("conclusion", conclusion, TEXT_MAX, multiline=True)
+        no_action_reason = rules.optional_text(
+            "no_action_reason", no_action_reason, REASON_MAX, multiline=True
         )
+        open_actions_reason = rules.optional_text(
+            "open_actions_reason", open_actions_reason, REASON_MAX, multiline=True
+        )
+        feedback = rules.optional_text("feedback", feedback, TEXT_MAX, multiline=True)
         if not self.causes:
             raise CausesRequiredError
         if not self.action_ids and not no_action_reason:
@@ -355,7 +370,7 @@ class Deviation(HMSAggregate):
             no_action_reason=no_action_reason,
             open_action_ids=tuple(open_action_ids),
             open_actions_reason=open_actions_reason if open_action_ids else None,
-            feedback=rules.optional_text("feedback", feedback, TEXT_MAX),
+            feedback=feedback,
             actor=actor,
         )
 
@@ -376,7 +391,7 @@ class Deviation(HMSAggregate):
         """Open a closed case again, saying why."""
         if self.status != CLOSED:
             raise DeviationNotClosedError
-        self._reopen(reason=rules.text("reason", reason, REASON_MAX), actor=actor)
+        self._reopen(reason=rules.text("reason", reason, REASON_MAX, multiline=True), actor=actor)
 
     @event("Reopened")
     def _reopen(self, reason: str, actor: str) -> None:
@@ -397,11 +412,27 @@ class Deviation(HMSAggregate):
             raise DeviationClosedError
 
 
-def check_occurred_in_the_past(occurred_at: datetime) -> None:
-    if occurred_at.tzinfo is None:
-        raise InvalidValue("occurred_at", "Tidspunktet må ha tidssone.")
-    if occurred_at > clock.now() + CLOCK_SKEW:
+def check_occurred_at(occurred_at: datetime) -> datetime:
+    """When it happened: with a time zone, not before 1900 (rules.earliest_moment), and not
+    later than now, give or take the clock skew of a phone."""
+    aware = isinstance(occurred_at, datetime) and occurred_at.utcoffset() is not None
+    if aware and occurred_at > clock.now() + CLOCK_SKEW:
         raise OccurredInFutureError
+    return rules.moment("occurred_at", occurred_at)
+
+
+def check_causes(causes: tuple[str, ...]) -> tuple[str, ...]:
+    """Known causes, each once, in the order given."""
+    if isinstance(causes, str) or not isinstance(causes, tuple | list):
+        raise InvalidValue("causes", "Oppgi årsakene som en liste.")
+    causes = tuple(rules.choice("causes", cause, CAUSE_KINDS) for cause in causes)
+    return tuple(dict.fromkeys(causes))
+
+
+def check_person_id(person_id: UUID | None) -> UUID | None:
+    if person_id is not None and not isinstance(person_id, UUID):
+        raise InvalidValue("person_harmed.person_id", "Ugyldig id.")
+    return person_id
 
 
 def reference_for(year: int, number: int) -> str:

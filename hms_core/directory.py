@@ -8,6 +8,7 @@ Who was given which role, when and by whom is in the users' events.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -15,8 +16,9 @@ import msgspec
 from eventsourcing.domain import event
 
 from hms_core import rules
-from hms_core.errors import Conflict, InvalidValue, NotFound
+from hms_core.errors import Conflict, InvalidCharacterError, InvalidValue, NotFound, TextTooLong
 from hms_core.model import HMSAggregate
+from hms_core.passwords import hash_password
 
 ORGANISATION_ID = uuid5(NAMESPACE_URL, "hms:organisation")
 _UNITS = uuid5(NAMESPACE_URL, "hms:units")
@@ -27,9 +29,19 @@ ROLES = ("employee", "leader", "verneombud", "hms", "admin")
 NAME_MAX = 120
 
 
+CODE_MAX = 60
+USERNAME_MAX = 64
+EMAIL_MAX = 200
+PASSWORD_HASH_MAX = 512
+PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+_USERNAME = re.compile(r"[\w.-]+")
+
+
 def unit_id_for(code: str) -> UUID:
-    """Stable id of a unit from its code, so imports can be repeated."""
-    return uuid5(_UNITS, code.strip().lower())
+    """Stable id of a unit from its code, so imports can be repeated (any text gives an
+    id, so looking up a code that cannot exist finds nothing instead of failing)."""
+    return uuid5(_UNITS, rules.key(code))
 
 
 def user_id_for(username: str) -> UUID:
@@ -37,7 +49,7 @@ def user_id_for(username: str) -> UUID:
 
 
 def normalise_username(username: str) -> str:
-    return (username or "").strip().lower()
+    return rules.key(username)
 
 
 class UnknownUnitError(NotFound):
@@ -85,7 +97,8 @@ class Organisation(HMSAggregate):
         kind: str,
         fte: float | None = None,
     ) -> UUID:
-        unit_id = unit_id_for(rules.text("code", code, 60))
+        code = rules.text("code", code, CODE_MAX).lower()
+        unit_id = unit_id_for(code)
         if unit_id in self.units:
             raise UnitExistsError
         if parent_id is None and self.root() is not None:
@@ -94,7 +107,7 @@ class Organisation(HMSAggregate):
             self.unit(parent_id)
         self._add_unit(
             unit_id=unit_id,
-            code=code.strip().lower(),
+            code=code,
             name=rules.text("name", name, NAME_MAX),
             parent_id=parent_id,
             kind=rules.choice("kind", kind, UNIT_KINDS),
@@ -186,12 +199,17 @@ class Organisation(HMSAggregate):
             parent_id = parent.parent_id
 
 
+MAX_FTE = 100_000
+
+
 def check_fte(fte: float | None) -> float | None:
+    """Head count in full-time equivalents: a finite number from 0 to 100 000, or unknown."""
     if fte is None:
         return None
-    if isinstance(fte, bool) or not isinstance(fte, int | float) or not 0 <= fte <= 100_000:
-        raise InvalidValue("fte", "Årsverk må være et tall mellom 0 og 100 000.")
-    return float(fte)
+    try:
+        return rules.number("fte", fte, 0, MAX_FTE)
+    except InvalidValue:
+        raise InvalidValue("fte", "Årsverk må være et tall mellom 0 og 100 000.") from None
 
 
 class UsernameTakenError(Conflict):
@@ -247,18 +265,11 @@ class User(HMSAggregate):
         password_hash: str | None,
         home_unit_id: UUID | None,
     ) -> User:
-        username = normalise_username(username)
-        if (
-            not username
-            or len(username) > 64
-            or not username.replace(".", "").replace("-", "").replace("_", "").isalnum()
-        ):
-            raise InvalidValue("username", "Brukernavn: 1–64 tegn, bokstaver, tall, . - _")
         return cls(
-            username=username,
+            username=check_username(username),
             name=rules.text("name", name, NAME_MAX),
             email=check_email(email),
-            password_hash=password_hash,
+            password_hash=check_password_hash(password_hash),
             home_unit_id=home_unit_id,
             actor=actor,
         )
@@ -312,7 +323,10 @@ class User(HMSAggregate):
         self.home_unit_id = home_unit_id
 
     def change_password(self, *, actor: str, password_hash: str) -> None:
-        self._change_password(password_hash=password_hash, actor=actor)
+        hashed = check_password_hash(password_hash)
+        if hashed is None:
+            raise InvalidValue("password_hash", "Mangler passord.")
+        self._change_password(password_hash=hashed, actor=actor)
 
     @event("PasswordChanged")
     def _change_password(self, password_hash: str, actor: str) -> None:
@@ -351,9 +365,40 @@ class User(HMSAggregate):
         self.active = True
 
 
+def check_username(username: str) -> str:
+    """1–64 letters, digits, `.`, `-` and `_`; kept in lower case (NFC)."""
+    username = rules.text("username", username, USERNAME_MAX).lower()
+    if not _USERNAME.fullmatch(username) or len(username) > USERNAME_MAX:
+        raise InvalidValue("username", "Brukernavn: 1–64 tegn, bokstaver, tall, . - _")
+    return username
+
+
 def check_email(email: str) -> str:
-    email = (email or "").strip()
+    email = rules.text("email", email, EMAIL_MAX)
     local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > 200 or " " in email:
+    if not local or "." not in domain or any(c.isspace() for c in email):
         raise InvalidValue("email", "Ugyldig e-postadresse.")
     return email
+
+
+def check_password(password: str, minimum: int = PASSWORD_MIN) -> str:
+    """A password to hash: `minimum` (a person's own: 8) to 1024 characters that UTF-8
+    can encode. An administrator's or an import's initial one may be shorter."""
+    if not isinstance(password, str) or len(password) < minimum:
+        raise InvalidValue("password", f"Passordet må ha minst {minimum} tegn.")
+    if len(password) > PASSWORD_MAX:
+        raise TextTooLong("password", PASSWORD_MAX)
+    if rules.encodable(password) != password:
+        raise InvalidCharacterError("password")
+    return password
+
+
+def initial_password_hash(password: str | None) -> str | None:
+    """An administrator's or an import's first password for someone, hashed (it may be
+    short: the person changes it)."""
+    return hash_password(check_password(password, minimum=1)) if password else None
+
+
+def check_password_hash(password_hash: str | None) -> str | None:
+    """A stored hash (argon2's encoding) is one line of printable text."""
+    return rules.optional_text("password_hash", password_hash, PASSWORD_HASH_MAX)

@@ -7,6 +7,8 @@ Forbidden → 403, NotFound → 404, Conflict → 409.
 
 from __future__ import annotations
 
+from datetime import date
+
 
 class DomainError(Exception):
     code = "domain_error"
@@ -71,8 +73,100 @@ class TextRequired(InvalidValue):
 class OutOfRange(InvalidValue):
     code = "out_of_range"
 
-    def __init__(self, field: str, low: int, high: int) -> None:
-        super().__init__(field, f"Feltet «{field}» må være mellom {low} og {high}.")
+    def __init__(self, field: str, low: float, high: float) -> None:
+        super().__init__(field, f"Feltet «{field}» må være mellom {_n(low)} og {_n(high)}.")
+        self.low, self.high = low, high
+
+
+def _n(number: float) -> str:
+    """A bound as Norwegians write it: `100 000`, `0,5`."""
+    if float(number).is_integer():
+        return f"{int(number):,}".replace(",", "\u00a0")
+    return f"{number:g}".replace(".", ",")
+
+
+def _day(day: date) -> str:
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+
+
+class NotText(InvalidValue):
+    code = "not_text"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field, f"Feltet «{field}» må være tekst.")
+
+
+class ControlCharacterError(InvalidValue):
+    """NUL, ESC (ANSI escapes), DEL and the other C0 and C1 control characters."""
+
+    code = "control_character"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            field, f"Feltet «{field}» inneholder kontrolltegn (usynlige tegn) som ikke er tillatt."
+        )
+
+
+class LineBreakError(InvalidValue):
+    code = "line_break"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            field, f"Feltet «{field}» må stå på én linje, uten linjeskift eller tabulator."
+        )
+
+
+class InvalidCharacterError(InvalidValue):
+    """A lone surrogate: no text encoding can store it."""
+
+    code = "invalid_character"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field, f"Feltet «{field}» inneholder ugyldige tegn.")
+
+
+class NotANumber(InvalidValue):
+    code = "not_a_number"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field, f"Feltet «{field}» må være et tall.")
+
+
+class NotADate(InvalidValue):
+    code = "not_a_date"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field, f"Feltet «{field}» må være en dato.")
+
+
+class NotAMoment(InvalidValue):
+    code = "not_a_moment"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field, f"Feltet «{field}» må være et tidspunkt.")
+
+
+class TimezoneRequired(InvalidValue):
+    code = "timezone_required"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field, f"Tidspunktet i «{field}» må ha tidssone.")
+
+
+class DateOutOfRange(InvalidValue):
+    code = "date_out_of_range"
+
+    def __init__(self, field: str, low: date, high: date) -> None:
+        super().__init__(field, f"Datoen i «{field}» må være mellom {_day(low)} og {_day(high)}.")
+        self.low, self.high = low, high
+
+
+class TooEarlyError(InvalidValue):
+    code = "too_early"
+
+    def __init__(self, field: str, earliest: date) -> None:
+        super().__init__(field, f"Tidspunktet i «{field}» kan ikke være før {_day(earliest)}.")
+        self.earliest = earliest
 
 
 class UnknownChoice(InvalidValue):

@@ -124,11 +124,15 @@ def approval_notes(without_verneombud: bool) -> tuple[str, ...]:
 
 
 def check_participants(participants: Iterable[Participant]) -> tuple[Participant, ...]:
+    if isinstance(participants, str):
+        raise InvalidValue("participants", "Oppgi deltakerne som en liste.")
     participants = tuple(participants)
     if len(participants) > MAX_PARTICIPANTS:
         raise InvalidValue("participants", f"Høyst {MAX_PARTICIPANTS} deltakere.")
     seen: set[UUID] = set()
     for participant in participants:
+        if not isinstance(participant, Participant) or not isinstance(participant.user_id, UUID):
+            raise InvalidValue("participants", "Ugyldig deltaker.")
         rules.choice("participants.role", participant.role, PARTICIPANT_ROLES)
         if participant.user_id in seen:
             raise InvalidValue("participants", "Samme person er ført opp to ganger.")
@@ -144,10 +148,10 @@ def check_hazard_texts(
     description: str, cause: str | None, barriers: str | None, justification: str | None
 ) -> tuple[str, str | None, str | None, str | None]:
     return (
-        rules.text("description", description, TEXT_MAX),
-        rules.optional_text("cause", cause, TEXT_MAX),
-        rules.optional_text("barriers", barriers, TEXT_MAX),
-        rules.optional_text("justification", justification, TEXT_MAX),
+        rules.text("description", description, TEXT_MAX, multiline=True),
+        rules.optional_text("cause", cause, TEXT_MAX, multiline=True),
+        rules.optional_text("barriers", barriers, TEXT_MAX, multiline=True),
+        rules.optional_text("justification", justification, TEXT_MAX, multiline=True),
     )
 
 

@@ -21,12 +21,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import msgspec
 from eventsourcing.domain import event
 
+from hms_core import rules
 from hms_core.directory import unit_id_for
 from hms_core.errors import InvalidValue
 from hms_core.model import HMSAggregate
 
 _HR = uuid5(NAMESPACE_URL, "hms:hr-figures")
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?")
 FIRST_YEAR = 1990
 MAX_HOURS = 100_000_000.0
 MAX_FTE = 100_000.0
@@ -35,7 +36,7 @@ Number = str | float | int | None
 
 
 def hr_figures_id(unit_id: UUID, period: str) -> UUID:
-    return uuid5(_HR, f"{unit_id}/{period}")
+    return uuid5(_HR, rules.encodable(f"{unit_id}/{period}"))
 
 
 class HRLine(msgspec.Struct, frozen=True):
@@ -174,6 +175,8 @@ def validate_lines(lines: Iterable[HRLine], units: frozenset[UUID], today: date)
     figures: list[Figures] = []
     seen: dict[tuple[UUID, str], int] = {}
     for line in lines:
+        if not isinstance(line, HRLine):
+            raise InvalidValue("lines", "Hver linje må være en HR-linje.")
         found = _validate_line(line, units, today)
         if isinstance(found, list):
             problems += found
@@ -214,7 +217,7 @@ def _validate_line(
 
 def parse_unit(text: str, units: frozenset[UUID]) -> UUID:
     """A unit by its code (`lura-sykehjem`) or its id."""
-    text = (text or "").strip()
+    text = (text if isinstance(text, str) else "").strip()
     if not text:
         raise _Bad("Mangler enhet.")
     try:
@@ -222,14 +225,14 @@ def parse_unit(text: str, units: frozenset[UUID]) -> UUID:
     except ValueError:
         unit_id = unit_id_for(text)
     if unit_id not in units:
-        raise _Bad(f"Fant ingen enhet «{text}».")
+        raise _Bad(f"Fant ingen enhet «{rules.shown(text)}».")
     return unit_id
 
 
 def parse_period(text: str, today: date) -> str:
     """`YYYY-MM` (a month) or `YYYY` (a year); not after the current one."""
-    text = (text or "").strip()
-    match = _PERIOD.match(text)
+    text = (text if isinstance(text, str) else "").strip()
+    match = _PERIOD.fullmatch(text)
     if not match:
         raise _Bad("Perioden skrives ÅÅÅÅ-MM (måned) eller ÅÅÅÅ (år).")
     year, month = int(match[1]), int(match[2]) if match[2] else None
@@ -242,8 +245,16 @@ def parse_period(text: str, today: date) -> str:
 
 def parse_number(value: Number) -> float | None:
     """A number as people type it: `12,5`, `12.5`, `12,5 %`, `1 234,5`; empty is None."""
-    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
-        return None if value is None else float(value)
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            raise _Bad("Tallet er for stort.") from None
+        if not math.isfinite(number):
+            raise _Bad("Må være et tall.")
+        return number
     if not isinstance(value, str):
         raise _Bad("Må være et tall.")
     text = value.strip().rstrip("%").replace("\u00a0", "").replace(" ", "")
@@ -253,12 +264,15 @@ def parse_number(value: Number) -> float | None:
         # The last of the two is the decimal mark; the other groups thousands.
         thousands = "." if text.rfind(",") > text.rfind(".") else ","
         text = text.replace(thousands, "")
+    shown = rules.shown(value.strip())
+    if not text.isascii():
+        raise _Bad(f"«{shown}» er ikke et tall.")  # float() reads other scripts' digits
     try:
         number = float(text.replace(",", "."))
     except ValueError:
-        raise _Bad(f"«{value.strip()}» er ikke et tall.") from None
+        raise _Bad(f"«{shown}» er ikke et tall.") from None
     if not math.isfinite(number):
-        raise _Bad(f"«{value.strip()}» er ikke et tall.")
+        raise _Bad(f"«{shown}» er ikke et tall.")
     return number
 
 

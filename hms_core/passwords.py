@@ -26,6 +26,8 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    if not isinstance(password, str) or not _encodable(password):
+        return False  # no password that cannot be encoded was ever set
     try:
         return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
@@ -33,7 +35,17 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    # surrogatepass: a secret from outside that no encoding holds still has a digest
+    # (matching nothing); every real secret encodes as plain UTF-8.
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def new_secret(nbytes: int = 32) -> str:

@@ -101,7 +101,7 @@ class RiskAssessment(HMSAggregate):
         return cls(
             unit_id=unit_id,
             title=rules.text("title", title, TITLE_MAX),
-            scope=rules.text("scope", scope, SCOPE_MAX),
+            scope=rules.text("scope", scope, SCOPE_MAX, multiline=True),
             participants=check_participants(participants),
             review_interval_months=check_review_interval(review_interval_months),
             actor=actor,
@@ -116,7 +116,7 @@ class RiskAssessment(HMSAggregate):
         self.check_draft()
         details = (
             rules.text("title", title, TITLE_MAX),
-            rules.text("scope", scope, SCOPE_MAX),
+            rules.text("scope", scope, SCOPE_MAX, multiline=True),
             check_review_interval(review_interval_months),
         )
         if details != (self.title, self.scope, self.review_interval_months):
@@ -406,7 +406,7 @@ class RiskAssessment(HMSAggregate):
             raise AssessmentNotApprovedError
         self._revise(
             revision=self.revision + 1,
-            reason=rules.optional_text("reason", reason, REASON_MAX),
+            reason=rules.optional_text("reason", reason, REASON_MAX, multiline=True),
             actor=actor,
         )
 
@@ -418,7 +418,7 @@ class RiskAssessment(HMSAggregate):
     def archive(self, *, actor: str, reason: str) -> None:
         """Retire the assessment (the activity ended, or another assessment covers it)."""
         self.check_not_archived()
-        self._archive(reason=rules.text("reason", reason, REASON_MAX), actor=actor)
+        self._archive(reason=rules.text("reason", reason, REASON_MAX, multiline=True), actor=actor)
 
     @event("Archived")
     def _archive(self, reason: str, actor: str) -> None:

@@ -19,6 +19,9 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from hms_core import rules
+from hms_core.errors import InvalidValue
+
 SCALE = 5
 MAX_SCORE = SCALE * SCALE
 
@@ -30,7 +33,9 @@ _STRICTNESS = {NOTHING: 0, MEASURE_OR_JUSTIFICATION: 1, MEASURE: 2}
 
 Requirement = Literal["nothing", "measure_or_justification", "measure"]
 ScaleLabels = Annotated[tuple[str, ...], Meta(min_length=SCALE, max_length=SCALE)]
-_CODE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
+LABEL_MAX = 100
+DESCRIPTION_MAX = 2000
 
 
 class RiskMatrixError(ValueError):
@@ -75,6 +80,9 @@ class RiskMatrix(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         """This matrix, if its levels cover every score from 1 to 25 without gaps or overlaps."""
         if not self.name.strip():
             raise RiskMatrixError("the matrix needs a name")
+        check_label("the matrix's name", self.name)
+        for label in (*self.probability_labels, *self.consequence_labels):
+            check_label("a scale label", label)
         if not self.levels:
             raise RiskMatrixError("the matrix needs at least one level")
         check_codes(self.levels)
@@ -87,15 +95,29 @@ class RiskMatrix(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 def check_codes(levels: tuple[RiskLevel, ...]) -> None:
     seen: set[str] = set()
     for level in levels:
-        if not _CODE.match(level.code):
+        if not _CODE.fullmatch(level.code):
             raise RiskMatrixError(f"level code {level.code!r}: use a-z, 0-9 and _")
         if level.code in seen:
             raise RiskMatrixError(f"level code {level.code!r} is used twice")
         if not level.label.strip():
             raise RiskMatrixError(f"level {level.code!r} needs a label")
+        check_label(f"level {level.code!r}'s label", level.label)
+        check_label(f"level {level.code!r}'s description", level.description, multiline=True)
         if level.min_score > level.max_score:
             raise RiskMatrixError(f"level {level.code!r}: min_score is above max_score")
         seen.add(level.code)
+
+
+def check_label(what: str, text: str, *, multiline: bool = False) -> None:
+    """Labels are shown on every page and stored with each approval: the domain's text rules."""
+    limit = DESCRIPTION_MAX if multiline else LABEL_MAX
+    try:
+        rules.optional_text(what, text, limit, multiline=multiline)
+    except InvalidValue:
+        kind = "text" if multiline else "one line of text"
+        raise RiskMatrixError(
+            f"{what}: use {kind} of at most {limit} characters, without control characters"
+        ) from None
 
 
 def check_coverage(levels: list[RiskLevel]) -> None:

@@ -58,7 +58,8 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         due_date, id_ = base64.urlsafe_b64decode(padded).decode().split("|", 1)
-        date.fromisoformat(due_date)
+        due_date = date.fromisoformat(due_date).isoformat()
+        id_ = str(UUID(id_))  # as stored; nothing else goes to the database
     except ValueError as e:
         raise BadCursorError("cursor") from e
     return due_date, id_

@@ -138,6 +138,16 @@ class BadAuditCursorError(ValueError):
     pass
 
 
+MAX_POSITION = 2**63 - 1  # BIGINT
+
+
+def position_of(cursor: str) -> int:
+    """A cursor's log position: ASCII digits (`isdigit` also takes `²`) a BIGINT holds."""
+    if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > MAX_POSITION:
+        raise BadAuditCursorError("cursor")
+    return int(cursor)
+
+
 def audit_events(
     db: Database,
     *,
@@ -166,10 +176,8 @@ def audit_events(
         conditions.append("at < ?")
         values.append(day_after(date_to))
     if cursor:
-        if not cursor.isdigit():
-            raise BadAuditCursorError("cursor")
         conditions.append("position > ?")
-        values.append(int(cursor))
+        values.append(position_of(cursor))
     sql = T.sql(
         f"SELECT {', '.join(COLUMNS)} FROM {{audit}} WHERE {' AND '.join(conditions)} "
         "ORDER BY position LIMIT ?"

@@ -10,8 +10,9 @@ mean the live tables or the shadow copies a rebuild fills while the live ones se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -64,19 +65,47 @@ class Projection:
 
 
 def ts(moment: datetime | None) -> str | None:
-    """A timestamp as sortable text, the same on both databases (UTC, microseconds)."""
+    """A timestamp as sortable text, the same on both databases: UTC, microseconds, and a
+    four-digit year (`0999-…`), so text order is time order for every year 1–9999.
+
+    Written field by field: strftime's `%Y` does not pad years below 1000. A moment whose
+    UTC time lies outside what Python can hold (0001-01-01 00:30+14:00 is still year 0 in
+    UTC) is stored as the first or last representable moment rather than failing: the
+    domain no longer accepts such moments, but logs written before may hold them.
+    """
     if moment is None:
         return None
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        u = moment.astimezone(UTC)
+    except OverflowError:
+        offset = moment.utcoffset()
+        u = datetime.min if offset is not None and offset > timedelta(0) else datetime.max
+    return (
+        f"{u.year:04d}-{u.month:02d}-{u.day:02d}T"
+        f"{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}Z"
+    )
+
+
+# Also the unpadded years (`999-…`) that rows written before may hold.
+_TS = re.compile(
+    r"([0-9]{1,4})-([0-9]{2})-([0-9]{2})"
+    r"T([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{6})Z"
+)
 
 
 def from_ts(text: str | None) -> datetime | None:
+    """The moment `ts` stored (also from rows written before years were padded); a
+    ValueError for anything else."""
     if text is None:
         return None
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    match = _TS.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a stored timestamp: {text[:40]!r}")
+    return datetime(*map(int, match.groups()), tzinfo=UTC)
 
 
 def iso_date(day: date | None) -> str | None:
+    """A date as `YYYY-MM-DD` text (isoformat pads the year to four digits)."""
     return day.isoformat() if day else None
 
 

@@ -56,6 +56,7 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
         padded = cursor + "=" * (-len(cursor) % 4)
         reported_at, id_ = base64.urlsafe_b64decode(padded).decode().split("|", 1)
         from_ts(reported_at)
+        id_ = str(UUID(id_))  # as stored; nothing else goes to the database
     except ValueError as e:
         raise BadCursorError("cursor") from e
     return reported_at, id_

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from hms_core import clock
@@ -55,9 +55,14 @@ def unit_condition(
 
 
 def day_start(day: date) -> str:
-    """The first moment of a local calendar day, as stored timestamp text."""
+    """The first moment of a local calendar day, as stored timestamp text (`ts` holds
+    every day Python does, 0001-01-01 included)."""
     return ts(datetime.combine(day, time.min, tzinfo=clock.timezone()))
 
 
 def day_after(day: date) -> str:
+    """The first moment after a local calendar day; after the last day there is, the last
+    moment there is (no stored moment lies beyond it)."""
+    if day >= date.max:
+        return ts(datetime.max.replace(tzinfo=UTC))
     return day_start(day + timedelta(days=1))

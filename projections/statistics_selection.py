@@ -119,10 +119,11 @@ def select_units(
 
 def month_range(date_from: date | None, date_to: date | None) -> Months:
     """Statistics count whole months: those `date_from` and `date_to` fall in."""
-    return (
-        date_from.strftime("%Y-%m") if date_from else None,
-        date_to.strftime("%Y-%m") if date_to else None,
-    )
+    return (_month(date_from) if date_from else None, _month(date_to) if date_to else None)
+
+
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"  # as stored; strftime's %Y does not pad
 
 
 def in_months(month: str, months: Months) -> bool:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import ValidationException
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth import principal, signed_in
 from api.commands import Svc, execute
@@ -26,6 +25,8 @@ from api.schemas.actions import (
     StatusFilter,
     Verify,
 )
+from api.schemas.common import DueBefore, PageCursor, page_size
+from api.validation import check_query_dates, query_error
 from api.views import Names, history
 from hms_core import clock
 from hms_core.access import Principal
@@ -40,6 +41,8 @@ from projections.action_queries import (
     list_actions,
 )
 from projections.base import from_ts
+
+Limit = page_size(200)
 
 
 def _uuid(value: str | None) -> UUID | None:
@@ -185,13 +188,14 @@ class ActionController(Controller):
         unit_id: FromQuery[UUID | None] = None,
         include_subunits: FromQuery[bool] = False,
         status: FromQuery[StatusFilter | None] = None,
-        due_before: FromQuery[date | None] = None,
+        due_before: DueBefore = None,
         deviation_id: FromQuery[UUID | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-        cursor: FromQuery[str | None] = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
     ) -> ActionList:
         """Earliest deadline first; `overdue` and `due_soon` (7 days) are open actions
         measured against today; `cursor` from the previous page's `next_cursor`."""
+        check_query_dates({"due_before": due_before})
         units = None
         if unit_id is not None:
             units = svc.app.organisation().subtree(unit_id) if include_subunits else {unit_id}
@@ -212,9 +216,7 @@ class ActionController(Controller):
                 today,
             )
         except BadCursorError:
-            raise ValidationException(
-                "Ugyldig cursor.", extra=[{"key": "cursor", "message": "Ugyldig cursor."}]
-            ) from None
+            raise query_error("cursor", "Ugyldig cursor.") from None
         return ActionList(
             items=[action_summary(r, today) for r in page.items], next_cursor=page.next_cursor
         )

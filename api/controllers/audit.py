@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get
-from litestar.exceptions import ValidationException
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import FromQuery
 
 from api.auth import principal, signed_in
 from api.commands import Svc
+from api.schemas.common import AuditCursor, FromDate, ToDate, page_size, query_text
 from api.schemas.figures import AuditItem, AuditPage
+from api.validation import check_query_dates, query_error
 from api.views import Names
 from hms_core import access, clock
 from projections.audit import BadAuditCursorError, audit_events
 from projections.base import from_ts
+
+Limit = page_size(500)
+ActorId = query_text(100, description="A user id, `anonymous` or `system:<name>`")
 
 
 class AuditController(Controller):
@@ -30,16 +32,17 @@ class AuditController(Controller):
         request: Request,
         svc: Svc,
         aggregate_id: FromQuery[UUID | None] = None,
-        actor_id: Annotated[str | None, QueryParameter(max_length=100)] = None,
-        from_: Annotated[date | None, QueryParameter(name="from")] = None,
-        to: FromQuery[date | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        cursor: FromQuery[str | None] = None,
+        actor_id: ActorId = None,
+        from_: FromDate = None,
+        to: ToDate = None,
+        limit: Limit = 50,
+        cursor: AuditCursor = None,
     ) -> AuditPage:
         """`aggregate_id` also finds events about that record kept elsewhere (who read a
         case naming an injured person, its receipt and case number). `actor_id` is a user
         id, `anonymous` or `system:<name>`. `cursor`: the previous page's `next_cursor`."""
         access.check_audit(principal(request))
+        check_query_dates({"from": from_, "to": to})
         try:
             page = audit_events(
                 svc.db,
@@ -51,9 +54,7 @@ class AuditController(Controller):
                 cursor=cursor,
             )
         except BadAuditCursorError:
-            raise ValidationException(
-                "Ugyldig cursor.", extra=[{"key": "cursor", "message": "Ugyldig cursor."}]
-            ) from None
+            raise query_error("cursor", "Ugyldig cursor.") from None
         names = Names(svc.app)
         return AuditPage(
             items=[

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import ValidationException
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth import leave_session_untouched, principal, signed_in
 from api.commands import Svc, execute
+from api.schemas.common import FromDate, PageCursor, Search, ToDate, page_size, query_text
 from api.schemas.deviations import (
     Acknowledge,
     Classify,
@@ -28,10 +27,14 @@ from api.schemas.deviations import (
     Status,
     Transfer,
 )
+from api.validation import check_query_dates, query_error
 from api.views import deviation_detail, receipt_view, summary
 from hms_core import access
 from hms_core.deviation import PersonHarmed
 from projections.deviation_queries import BadCursorError, DeviationFilter, list_deviations
+
+Limit = page_size(200)
+CategoryFilter = query_text(60, description="A category code")
 
 
 def list_filter(
@@ -48,6 +51,7 @@ def list_filter(
     cursor: str | None = None,
 ) -> DeviationFilter:
     """The list's filters (also the export's): a unit, with its subunits if asked."""
+    check_query_dates({"from": from_, "to": to})
     units = None
     if unit_id is not None:
         units = svc.app.organisation().subtree(unit_id) if include_subunits else {unit_id}
@@ -118,12 +122,12 @@ class DeviationController(Controller):
         unit_id: FromQuery[UUID | None] = None,
         include_subunits: FromQuery[bool] = False,
         status: FromQuery[Status | None] = None,
-        category: FromQuery[str | None] = None,
-        from_: Annotated[date | None, QueryParameter(name="from")] = None,
-        to: FromQuery[date | None] = None,
-        q: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-        cursor: FromQuery[str | None] = None,
+        category: CategoryFilter = None,
+        from_: FromDate = None,
+        to: ToDate = None,
+        q: Search = None,
+        limit: Limit = 50,
+        cursor: PageCursor = None,
     ) -> DeviationList:
         """Newest first; `cursor` from the previous page's `next_cursor`."""
         who = principal(request)
@@ -145,9 +149,7 @@ class DeviationController(Controller):
                 ),
             )
         except BadCursorError:
-            raise ValidationException(
-                "Ugyldig cursor.", extra=[{"key": "cursor", "message": "Ugyldig cursor."}]
-            ) from None
+            raise query_error("cursor", "Ugyldig cursor.") from None
         return DeviationList(items=[summary(r) for r in page.items], next_cursor=page.next_cursor)
 
     @get("/{deviation_id:uuid}", sync_to_thread=True, summary="One case, its actions and history")

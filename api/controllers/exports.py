@@ -13,18 +13,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import msgspec
 from litestar import Request, get
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import FromQuery
 from litestar.response import Stream
 
 from api.auth import principal, signed_in
 from api.commands import Svc
-from api.controllers.deviations import list_filter
+from api.controllers.deviations import CategoryFilter, list_filter
+from api.schemas.common import FromDate, Search, ToDate
 from api.schemas.deviations import Status
 from api.views import Names
 from hms_core import access, clock
@@ -150,10 +150,10 @@ def export_deviations(
     unit_id: FromQuery[UUID | None] = None,
     include_subunits: FromQuery[bool] = False,
     status: FromQuery[Status | None] = None,
-    category: FromQuery[str | None] = None,
-    from_: Annotated[date | None, QueryParameter(name="from")] = None,
-    to: FromQuery[date | None] = None,
-    q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    category: CategoryFilter = None,
+    from_: FromDate = None,
+    to: ToDate = None,
+    q: Search = None,
 ) -> Stream:
     """The list's filters and scope, newest report first; `;`-separated UTF-8 with a BOM."""
     f = list_filter(

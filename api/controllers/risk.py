@@ -12,11 +12,10 @@ hazard (also after approval). Every command takes `expected_version` (stale → 
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth import principal, signed_in
 from api.commands import Svc, execute
@@ -25,6 +24,7 @@ from api.risk_views import (
     assessment_summary,
     version_detail,
 )
+from api.schemas.common import Offset, Revision, page_size
 from api.schemas.risk import (
     Approve,
     Archive,
@@ -51,8 +51,7 @@ from projections.risk_queries import (
     list_assessments,
 )
 
-Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
-Offset = Annotated[int, QueryParameter(ge=0)]
+Limit = page_size(1000)
 
 
 def detail(svc: Svc, who: Principal, assessment_id: UUID) -> AssessmentDetail:
@@ -125,7 +124,7 @@ class RiskAssessmentController(Controller):
         summary="An approved version, as it was approved",
     )
     def show_version(
-        self, request: Request, svc: Svc, assessment_id: FromPath[UUID], revision: FromPath[int]
+        self, request: Request, svc: Svc, assessment_id: FromPath[UUID], revision: Revision
     ) -> AssessmentVersionDetail:
         who = principal(request)
         assessment, version = svc.app.read_assessment_version(who, assessment_id, revision)

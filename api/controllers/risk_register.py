@@ -10,22 +10,26 @@ from litestar.params import FromQuery
 
 from api.auth import principal, signed_in
 from api.commands import Svc
-from api.controllers.risk import Limit, Offset, units_asked
+from api.controllers.risk import units_asked
 from api.risk_views import (
     heat_map_out,
     register_entry,
 )
+from api.schemas.common import Offset, page_size, query_text
 from api.schemas.risk import (
     HeatMap,
     RegisterList,
+    RiskMatrixOut,
 )
 from hms_core import access, rules
-from hms_core.risk_matrix import RiskMatrix
 from projections.risk_queries import (
     RegisterFilter,
     heat_map,
     list_register,
 )
+
+Limit = page_size(1000)
+LevelCode = query_text(32, description="A level code of the risk matrix")
 
 
 class RiskRegisterController(Controller):
@@ -40,8 +44,8 @@ class RiskRegisterController(Controller):
         svc: Svc,
         unit_id: FromQuery[UUID | None] = None,
         include_subunits: FromQuery[bool] = False,
-        level: FromQuery[str | None] = None,
-        residual_level: FromQuery[str | None] = None,
+        level: LevelCode = None,
+        residual_level: LevelCode = None,
         review_overdue: FromQuery[bool | None] = None,
         limit: Limit = 500,
         offset: Offset = 0,
@@ -65,8 +69,8 @@ class RiskRegisterController(Controller):
         svc: Svc,
         unit_id: FromQuery[UUID | None] = None,
         include_subunits: FromQuery[bool] = False,
-        level: FromQuery[str | None] = None,
-        residual_level: FromQuery[str | None] = None,
+        level: LevelCode = None,
+        residual_level: LevelCode = None,
         review_overdue: FromQuery[bool | None] = None,
     ) -> HeatMap:
         """Counts before measures (`inherent`) and after them (`residual`)."""
@@ -77,9 +81,11 @@ class RiskRegisterController(Controller):
 
 
 @get("/api/v1/risk-matrix", guards=[signed_in], sync_to_thread=False, tags=["risk register"])
-def risk_matrix(svc: Svc) -> RiskMatrix:
+def risk_matrix(svc: Svc) -> RiskMatrixOut:
     """The levels scores are graded by, their labels and what each requires."""
-    return svc.app.risk_matrix
+    # Lists, not the domain's tuples: the schema of `tuple[str, ...]` says `oneOf [string,
+    # {}]`, which every label matches twice.
+    return msgspec.convert(msgspec.to_builtins(svc.app.risk_matrix), RiskMatrixOut)
 
 
 def register_query(

@@ -14,12 +14,13 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get
-from litestar.exceptions import ValidationException
 from litestar.params import FromQuery, QueryParameter
 
 from api.auth import principal, signed_in
 from api.commands import Svc
+from api.schemas.common import FromDate, ToDate
 from api.schemas.figures import ActionStatistics, DeviationStatistics, HRStatistics
+from api.validation import check_query_dates, query_error
 from hms_core import access
 from projections.figures_queries import action_statistics, hr_statistics
 from projections.statistics_queries import deviation_statistics
@@ -29,7 +30,6 @@ GroupBy = Annotated[
     list[str] | None,
     QueryParameter(description="Comma-separated: unit, category, month, severity"),
 ]
-From = Annotated[date | None, QueryParameter(name="from")]
 
 
 def _groups(group_by: list[str] | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -37,15 +37,21 @@ def _groups(group_by: list[str] | None, allowed: tuple[str, ...]) -> tuple[str, 
         return check_groups((g for value in group_by or () for g in value.split(",")), allowed)
     except UnknownGroupError as e:
         message = f"«{e}» er ingen gyldig gruppering. Gyldige: {', '.join(allowed)}."
-        raise ValidationException(
-            message, extra=[{"key": "group_by", "message": message, "source": "query"}]
-        ) from None
+        raise query_error("group_by", message) from None
 
 
-def _query(svc: Svc, request: Request, **filters: Any) -> dict[str, Any]:
-    """What every statistic takes: who may see which units, and the org tree."""
+def _query(svc: Svc, request: Request, from_: date | None, to: date | None) -> dict[str, Any]:
+    """What every statistic takes: who may see which units, the org tree, and the months
+    (`from` and `to` within the dates the product keeps)."""
     scope = access.check_figures(principal(request))
-    return {"db": svc.db, "scope": scope, "org": svc.app.organisation(), **filters}
+    check_query_dates({"from": from_, "to": to})
+    return {
+        "db": svc.db,
+        "scope": scope,
+        "org": svc.app.organisation(),
+        "date_from": from_,
+        "date_to": to,
+    }
 
 
 class StatisticsController(Controller):
@@ -60,8 +66,8 @@ class StatisticsController(Controller):
         svc: Svc,
         unit_id: FromQuery[UUID | None] = None,
         include_subunits: FromQuery[bool] = True,
-        from_: From = None,
-        to: FromQuery[date | None] = None,
+        from_: FromDate = None,
+        to: ToDate = None,
         group_by: GroupBy = None,
     ) -> DeviationStatistics:
         """Reported, open, closed, median days to close, per 100 FTE, near misses per injury,
@@ -72,9 +78,7 @@ class StatisticsController(Controller):
         """
         groups = _groups(group_by, ("unit", "category", "month", "severity"))
         result = deviation_statistics(
-            **_query(svc, request),
-            date_from=from_,
-            date_to=to,
+            **_query(svc, request, from_, to),
             unit_id=unit_id,
             include_subunits=include_subunits,
             group_by=groups,
@@ -88,16 +92,14 @@ class StatisticsController(Controller):
         svc: Svc,
         unit_id: FromQuery[UUID | None] = None,
         include_subunits: FromQuery[bool] = True,
-        from_: From = None,
-        to: FromQuery[date | None] = None,
+        from_: FromDate = None,
+        to: ToDate = None,
         group_by: GroupBy = None,
     ) -> ActionStatistics:
         """Actions due per unit and month of their due date; done, and done on or before it."""
         groups = _groups(group_by, ("unit", "month"))
         result = action_statistics(
-            **_query(svc, request),
-            date_from=from_,
-            date_to=to,
+            **_query(svc, request, from_, to),
             unit_id=unit_id,
             include_subunits=include_subunits,
             group_by=groups,
@@ -111,14 +113,12 @@ class StatisticsController(Controller):
         svc: Svc,
         unit_id: FromQuery[UUID | None] = None,
         include_subunits: FromQuery[bool] = True,
-        from_: From = None,
-        to: FromQuery[date | None] = None,
+        from_: FromDate = None,
+        to: ToDate = None,
     ) -> HRStatistics:
         """The figures per unit and period (month or year) as imported, and their means."""
         result = hr_statistics(
-            **_query(svc, request),
-            date_from=from_,
-            date_to=to,
+            **_query(svc, request, from_, to),
             unit_id=unit_id,
             include_subunits=include_subunits,
         )

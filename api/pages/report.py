@@ -14,7 +14,7 @@ from litestar.response import Template
 from api.auth import leave_session_untouched, principal, signed_in
 from api.commands import Svc, execute
 from api.pages.render import page
-from hms_core import clock
+from hms_core import clock, rules
 from hms_core.categories import DEFAULT_CATEGORIES, PERSON_KINDS
 from hms_core.deviation import PersonHarmed
 from hms_core.errors import InvalidValue
@@ -26,6 +26,25 @@ SEVERITIES = {
     4: "Svært alvorlig",
     5: "Kritisk",
 }
+
+
+# The domain names fields by their English keys; the form says what they are.
+LABELS = {
+    "title": "Hva skjedde?",
+    "description": "Beskriv hendelsen",
+    "occurred_at": "Når skjedde det?",
+    "unit_id": "Hvor skjedde det?",
+    "location": "Sted",
+    "category": "Hva slags avvik?",
+    "severity": "Hvor alvorlig var det?",
+    "immediate_action": "Strakstiltak",
+}
+
+
+def in_words(message: str, field: str) -> str:
+    """The domain's message with the form's label for the field it names."""
+    label = LABELS.get(field)
+    return message.replace(f"«{field}»", f"«{label}»") if label else message
 
 
 class ReportForm(msgspec.Struct):
@@ -104,6 +123,7 @@ class ReportPage(Controller):
             severities=SEVERITIES,
             person_kinds=PERSON_KINDS,
             now=clock.now().astimezone(clock.timezone()).strftime("%Y-%m-%dT%H:%M"),
+            earliest=f"{rules.EARLIEST_DAY.isoformat()}T00:00",
         )
 
     @get("/", sync_to_thread=True)
@@ -119,9 +139,8 @@ class ReportPage(Controller):
             try:
                 receipt = execute(svc, svc.app.report_deviation, principal(request), **values)
             except InvalidValue as error:
-                errors[error.field.split(".")[0].replace("person_harmed", "person_kind")] = (
-                    error.detail
-                )
+                field = error.field.split(".")[0].replace("person_harmed", "person_kind")
+                errors[field] = in_words(error.detail, error.field)
             else:
                 return page(request, "reported.html", status_code=201, receipt=receipt)
         return self._form(request, svc, data, errors, status=400)

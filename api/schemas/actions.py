@@ -24,7 +24,7 @@ class ActionPlanIn(msgspec.Struct, forbid_unknown_fields=True):
     title: text(TITLE_MAX)
     owner_id: UUID
     due_date: date
-    description: optional_text(TEXT_MAX) = None
+    description: optional_text(TEXT_MAX, multiline=True) = None
     unit_id: UUID | None = None
 
 
@@ -36,7 +36,7 @@ class ActionCreate(msgspec.Struct, forbid_unknown_fields=True):
     owner_id: UUID
     due_date: date
     unit_id: UUID | None = None
-    description: optional_text(TEXT_MAX) = None
+    description: optional_text(TEXT_MAX, multiline=True) = None
     deviation_id: UUID | None = None
     assessment_id: UUID | None = None
     hazard_id: UUID | None = None
@@ -44,7 +44,7 @@ class ActionCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Complete(Command):
-    what_was_done: text(TEXT_MAX)
+    what_was_done: text(TEXT_MAX, multiline=True)
 
 
 class Verify(Command):
@@ -52,26 +52,26 @@ class Verify(Command):
     afterwards with `POST /api/v1/actions` and `follows_up`."""
 
     effective: bool
-    note: text(TEXT_MAX)
+    note: text(TEXT_MAX, multiline=True)
     follow_up: ActionPlanIn | None = None
 
 
 class Reschedule(Command):
     due_date: date
-    reason: text(REASON_MAX)
+    reason: text(REASON_MAX, multiline=True)
 
 
 class Reassign(Command):
     owner_id: UUID
-    reason: text(REASON_MAX)
+    reason: text(REASON_MAX, multiline=True)
 
 
 class Cancel(Command):
-    reason: text(REASON_MAX)
+    reason: text(REASON_MAX, multiline=True)
 
 
 class ActionCommentCreate(Command):
-    text: text(TEXT_MAX)
+    text: text(TEXT_MAX, multiline=True)
 
 
 class ActionSummary(msgspec.Struct):

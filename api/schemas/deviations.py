@@ -9,35 +9,47 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from api.schemas.common import AwareDatetime, Command, HistoryEntry, Scale, optional_text, text
-from hms_core.deviation import LOCATION_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
+from api.schemas.common import Command, HistoryEntry, Scale, optional_text, text
+from hms_core.deviation import (
+    HEALTH_MAX,
+    LOCATION_MAX,
+    NAME_MAX,
+    REASON_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+)
 
 PersonKind = Literal["employee", "pupil", "patient", "visitor", "other"]
 Status = Literal["reported", "under_treatment", "closed"]
 Cause = Literal["human", "technical", "organisational", "environmental", "unknown"]
+Category = text(60, description="A category code, e.g. nestenulykke")
 
 
 class PersonHarmedIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: PersonKind
     absence: bool = False
     absence_days: Annotated[int, Meta(ge=0, le=366)] | None = None
-    name: optional_text(120, description="Shown only to the unit's leader, HMS and the person") = (
-        None
-    )
+    name: optional_text(
+        NAME_MAX, description="Shown only to the unit's leader, HMS and the person"
+    ) = None
     person_id: UUID | None = None
-    health_details: optional_text(2000, description="Stored only with health_consent") = None
+    health_details: optional_text(
+        HEALTH_MAX, description="Stored only with health_consent", multiline=True
+    ) = None
     health_consent: bool = False
 
 
 class DeviationCreate(msgspec.Struct, forbid_unknown_fields=True):
     title: text(TITLE_MAX)
-    description: text(TEXT_MAX)
-    occurred_at: AwareDatetime
+    description: text(TEXT_MAX, multiline=True)
+    occurred_at: Annotated[
+        datetime, Meta(tz=True, description="ISO 8601 with offset; from 1900, not in the future")
+    ]
     unit_id: UUID
-    category: str
+    category: Category
     severity: Scale
     location: optional_text(LOCATION_MAX) = None
-    immediate_action: optional_text(TEXT_MAX) = None
+    immediate_action: optional_text(TEXT_MAX, multiline=True) = None
     person_harmed: PersonHarmedIn | None = None
     serious_injury: bool = False
     anonymous: bool = False
@@ -55,40 +67,40 @@ class Acknowledge(Command):
 
 
 class Classify(Command):
-    category: str
+    category: Category
     severity: Scale
     recurrence_probability: Scale
     causes: Annotated[list[Cause], Meta(min_length=1)]
-    cause_description: optional_text(TEXT_MAX) = None
+    cause_description: optional_text(TEXT_MAX, multiline=True) = None
 
 
 class CommentCreate(Command):
-    text: text(TEXT_MAX)
+    text: text(TEXT_MAX, multiline=True)
     visible_to_reporter: bool = False
 
 
 class FeedbackCreate(Command):
-    text: text(TEXT_MAX)
+    text: text(TEXT_MAX, multiline=True)
 
 
 class Transfer(Command):
     to_unit_id: UUID
-    reason: text(REASON_MAX)
+    reason: text(REASON_MAX, multiline=True)
 
 
 class Close(Command):
-    conclusion: text(TEXT_MAX)
-    no_action_reason: optional_text(REASON_MAX) = None
-    open_actions_reason: optional_text(REASON_MAX) = None
-    feedback: optional_text(TEXT_MAX, description="Sent to the reporter") = None
+    conclusion: text(TEXT_MAX, multiline=True)
+    no_action_reason: optional_text(REASON_MAX, multiline=True) = None
+    open_actions_reason: optional_text(REASON_MAX, multiline=True) = None
+    feedback: optional_text(TEXT_MAX, description="Sent to the reporter", multiline=True) = None
 
 
 class Reopen(Command):
-    reason: text(REASON_MAX)
+    reason: text(REASON_MAX, multiline=True)
 
 
 class InformationCreate(msgspec.Struct, forbid_unknown_fields=True):
-    text: text(TEXT_MAX)
+    text: text(TEXT_MAX, multiline=True)
 
 
 class PersonHarmedOut(msgspec.Struct, omit_defaults=True):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
+from msgspec import Meta
+
+from hms_core.directory import PASSWORD_MAX, USERNAME_MAX
 
 
 class Login(msgspec.Struct, forbid_unknown_fields=True):
-    username: str
-    password: str
+    username: Annotated[str, Meta(max_length=USERNAME_MAX * 4)]
+    password: Annotated[str, Meta(max_length=PASSWORD_MAX)]
 
 
 class Me(msgspec.Struct):

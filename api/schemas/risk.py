@@ -32,23 +32,25 @@ Participants = Annotated[list[ParticipantIn], Meta(max_length=MAX_PARTICIPANTS)]
 class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     unit_id: UUID
     title: text(TITLE_MAX)
-    scope: text(SCOPE_MAX, description="The activity or area assessed")
+    scope: text(SCOPE_MAX, description="The activity or area assessed", multiline=True)
     participants: Participants = []
     review_interval_months: ReviewMonths = DEFAULT_REVIEW_MONTHS
 
 
 class AssessmentUpdate(Command):
     title: text(TITLE_MAX)
-    scope: text(SCOPE_MAX)
+    scope: text(SCOPE_MAX, multiline=True)
     review_interval_months: ReviewMonths
     participants: Participants | None = None
 
 
 class HazardCreate(Command):
-    description: text(TEXT_MAX)
-    cause: optional_text(TEXT_MAX) = None
-    barriers: optional_text(TEXT_MAX, description="Existing barriers") = None
-    justification: optional_text(TEXT_MAX, description="Why a yellow risk may be accepted") = None
+    description: text(TEXT_MAX, multiline=True)
+    cause: optional_text(TEXT_MAX, multiline=True) = None
+    barriers: optional_text(TEXT_MAX, description="Existing barriers", multiline=True) = None
+    justification: optional_text(
+        TEXT_MAX, description="Why a yellow risk may be accepted", multiline=True
+    ) = None
     probability: Scale | None = None
     consequence: Scale | None = None
     residual_probability: Scale | None = None
@@ -56,10 +58,10 @@ class HazardCreate(Command):
 
 
 class HazardUpdate(Command):
-    description: text(TEXT_MAX)
-    cause: optional_text(TEXT_MAX) = None
-    barriers: optional_text(TEXT_MAX) = None
-    justification: optional_text(TEXT_MAX) = None
+    description: text(TEXT_MAX, multiline=True)
+    cause: optional_text(TEXT_MAX, multiline=True) = None
+    barriers: optional_text(TEXT_MAX, multiline=True) = None
+    justification: optional_text(TEXT_MAX, multiline=True) = None
 
 
 class HazardScore(Command):
@@ -82,11 +84,13 @@ class Approve(Command):
 
 
 class Revise(Command):
-    reason: optional_text(REASON_MAX, description="Why: yearly review, change, recurrence") = None
+    reason: optional_text(
+        REASON_MAX, description="Why: yearly review, change, recurrence", multiline=True
+    ) = None
 
 
 class Archive(Command):
-    reason: text(REASON_MAX)
+    reason: text(REASON_MAX, multiline=True)
 
 
 class ParticipantOut(msgspec.Struct):
@@ -254,3 +258,22 @@ class HeatMap(msgspec.Struct):
 class RegisterList(msgspec.Struct):
     items: list[RegisterEntry]
     heatmap: HeatMap
+
+
+class RiskLevelOut(msgspec.Struct):
+    code: str
+    label: str
+    min_score: int
+    max_score: int
+    requires: Literal["nothing", "measure_or_justification", "measure"]
+    description: str
+    color: str | None
+
+
+class RiskMatrixOut(msgspec.Struct):
+    """The levels scores are graded by (lowest first), and the labels of the two scales."""
+
+    name: str
+    levels: list[RiskLevelOut]
+    probability_labels: Annotated[list[str], Meta(min_length=5, max_length=5)]
+    consequence_labels: Annotated[list[str], Meta(min_length=5, max_length=5)]

@@ -302,6 +302,8 @@ class ActionService(Service):
         action = self.action(action_id)
         access.check_manage_action(by, action, self._case_category(by, action))
         action.check_version(expected_version)
+        if follow_up is not None and not isinstance(follow_up, ActionPlan):
+            raise InvalidValue("follow_up", "Ugyldig oppfølgingstiltak.")
         if effective and follow_up is not None:
             raise InvalidValue("follow_up", "Et tiltak som virket trenger ikke oppfølging.")
         action.verify(

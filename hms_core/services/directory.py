@@ -15,6 +15,8 @@ from hms_core.directory import (
     UnknownUserError,
     User,
     UsernameTakenError,
+    check_password,
+    initial_password_hash,
     user_id_for,
 )
 from hms_core.errors import InvalidValue, NotFound
@@ -132,7 +134,7 @@ class DirectoryService(Service):
             username=username,
             name=name,
             email=email,
-            password_hash=password_hash or (hash_password(password) if password else None),
+            password_hash=password_hash or initial_password_hash(password),
             home_unit_id=self._optional_unit(home_unit_id, "home_unit_id"),
         )
         self._assign(user, by, roles, leads, safety_rep_for)
@@ -174,8 +176,7 @@ class DirectoryService(Service):
         """An administrator sets a password, or a person changes their own."""
         if by.user_id != user_id:
             access.check_manage_directory(by)
-        if len(password or "") < 8:
-            raise InvalidValue("password", "Passordet må ha minst 8 tegn.")
+        password = check_password(password)
         user = self.user(user_id)
         user.change_password(actor=by.actor, password_hash=hash_password(password))
         self.save(user)

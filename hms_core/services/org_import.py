@@ -10,12 +10,14 @@ from uuid import UUID
 
 import msgspec
 
-from hms_core import access
+from hms_core import access, rules
 from hms_core.access import Principal
-from hms_core.directory import Organisation, User, unit_id_for
+from hms_core.directory import Organisation, User, initial_password_hash, unit_id_for
 from hms_core.errors import InvalidValue
-from hms_core.passwords import hash_password
 from hms_core.services.base import Service, command
+
+# Deeper than any municipality's tree; bounds the recursion over a document.
+MAX_DEPTH = 20
 
 
 class UnitDocument(msgspec.Struct, forbid_unknown_fields=True):
@@ -62,13 +64,17 @@ class OrgImportService(Service):
             self.organisation() if self.has_organisation() else Organisation(actor=by.actor)
         )
         for unit in document.units:
-            self._import_unit(organisation, by, unit, None, result)
+            self._import_unit(organisation, by, unit, None, result, depth=1)
         changed = [organisation] if organisation.pending_events else []
         users = [self._import_user(organisation, by, user, result) for user in document.users]
         self.save(*changed, *[u for u in users if u is not None])
         return result
 
-    def _import_unit(self, org, by, doc: UnitDocument, parent_id, result: ImportResult) -> None:
+    def _import_unit(
+        self, org, by, doc: UnitDocument, parent_id, result: ImportResult, depth: int
+    ) -> None:
+        if depth > MAX_DEPTH:
+            raise InvalidValue("units", f"Treet kan være høyst {MAX_DEPTH} nivåer dypt.")
         unit_id = unit_id_for(doc.code)
         existing = org.units.get(unit_id)
         if existing is None:
@@ -88,13 +94,14 @@ class OrgImportService(Service):
                 org.move_unit(actor=by.actor, unit_id=unit_id, parent_id=parent_id)
             result.units_changed += len(org.pending_events) > before
         for child in doc.units:
-            self._import_unit(org, by, child, unit_id, result)
+            self._import_unit(org, by, child, unit_id, result, depth + 1)
 
     def _import_user(self, org, by, doc: UserDocument, result: ImportResult):
         def unit(code: str, field: str) -> UUID:
             unit_id = unit_id_for(code)
             if unit_id not in org.units:
-                raise InvalidValue(field, f"Ukjent enhet «{code}» for {doc.username}.")
+                who = rules.shown(doc.username)
+                raise InvalidValue(field, f"Ukjent enhet «{rules.shown(code)}» for {who}.")
             return unit_id
 
         home = unit(doc.unit, "users.unit") if doc.unit else None
@@ -107,8 +114,7 @@ class OrgImportService(Service):
                 username=doc.username,
                 name=doc.name,
                 email=doc.email,
-                password_hash=doc.password_hash
-                or (hash_password(doc.password) if doc.password else None),
+                password_hash=doc.password_hash or initial_password_hash(doc.password),
                 home_unit_id=home,
             )
             result.users_added += 1

@@ -10,7 +10,7 @@ from hms_core.access import Principal
 from hms_core.action import CANCELLED, CorrectiveAction
 from hms_core.directory import UnknownUserError
 from hms_core.errors import InvalidValue, NotFound
-from hms_core.hazard import ApprovedVersion, Participant
+from hms_core.hazard import ApprovedVersion, Participant, check_participants
 from hms_core.risk import DEFAULT_REVIEW_MONTHS, VERNEOMBUD, ApprovalBlocked, RiskAssessment
 from hms_core.risk_matrix import RiskMatrix, default_matrix
 from hms_core.services.base import Service, command
@@ -333,7 +333,7 @@ class RiskService(Service):
 
     def _participants(self, participants: Iterable[Participant]) -> tuple[Participant, ...]:
         """Participants must be users; one named as verneombud must be one."""
-        checked = tuple(participants)
+        checked = check_participants(participants)
         for participant in checked:
             try:
                 user = self.user(participant.user_id)
