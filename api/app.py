@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 from pathlib import Path
 
-from litestar import Litestar, Request, Response
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -24,57 +20,17 @@ from api import errors
 from api.auth import WITHOUT_SESSION, HMSAuthenticationMiddleware, session_config
 from api.bootstrap import Services, build
 from api.controllers import api_handlers
+from api.limits import GuessLimits, ReceiptGuessing
 from api.pages import page_handlers
+from api.schema_viewer import LocalRapidoc
+from api.security import TrustedProxies, refuse_deeply_nested_json, security_headers
 from api.settings import Settings
 from api.stores import DatabaseStore
 from hms_core.errors import DomainError
 
 HERE = Path(__file__).parent
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    # Receipt codes travel in URLs: never let them leave in a Referer header.
-    "Referrer-Policy": "no-referrer",
-}
-
-
-def _client_key(secret: str):
-    """Rate limits count per client without keeping its address: a keyed digest of it."""
-
-    def identifier(request: Request) -> str:
-        address = get_remote_address(request)
-        return hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
-
-    return identifier
-
-
-def _rate_limits(settings: Settings) -> list[DefineMiddleware]:
-    identify = _client_key(settings.secret_key)
-
-    def on(prefixes: tuple[str, ...]):
-        return lambda request: request.url.path.startswith(prefixes)
-
-    receipts = RateLimitConfig(
-        rate_limit=("minute", 20),
-        identifier_for_request=identify,
-        check_throttle_handler=on(("/api/v1/receipts", "/kvittering")),
-        store="rate_limit_receipts",
-    )
-    logins = RateLimitConfig(
-        rate_limit=("minute", 10),
-        identifier_for_request=identify,
-        check_throttle_handler=lambda r: (
-            r.method == "POST" and r.url.path in ("/api/v1/auth/login", "/login")
-        ),
-        store="rate_limit_login",
-    )
-    return [receipts.middleware, logins.middleware]
-
-
-def _security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+# Our largest bodies (a risk assessment with its hazards) are a few tens of kilobytes.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def _provide_services(state: State) -> Services:
@@ -87,6 +43,8 @@ def create_app(
     """The web application around already-built services."""
     settings = services.settings
     store = DatabaseStore(services.db)
+    trusted = TrustedProxies(settings.trusted_proxies)
+    guesses = GuessLimits(store.with_namespace("guesses"), settings.secret_key)
 
     async def start() -> None:
         if run_worker:
@@ -103,14 +61,11 @@ def create_app(
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         dependencies={"svc": Provide(_provide_services, sync_to_thread=False)},
-        state=State({"services": services}),
-        stores={
-            "sessions": store.with_namespace("sessions"),
-            "rate_limit_receipts": store.with_namespace("rl_receipts"),
-            "rate_limit_login": store.with_namespace("rl_login"),
-        },
+        state=State({"services": services, "guesses": guesses, "trusted_proxies": trusted}),
+        stores={"sessions": store.with_namespace("sessions")},
         middleware=[
-            *_rate_limits(settings),
+            errors.OutageGuard,
+            ReceiptGuessing(guesses, trusted),
             session_config(settings.secure_cookies).middleware,
             DefineMiddleware(
                 HMSAuthenticationMiddleware,
@@ -129,7 +84,7 @@ def create_app(
             version="1.0.0",
             description="Deviations, corrective actions, risk assessments and figures.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[LocalRapidoc()],
         ),
         exception_handlers={
             DomainError: errors.domain_error_handler,
@@ -137,7 +92,9 @@ def create_app(
             HTTPException: errors.http_error_handler,
             Exception: errors.unexpected_error_handler,
         },
-        after_request=_security_headers,
+        before_request=refuse_deeply_nested_json,
+        before_send=[security_headers(settings)],
+        request_max_body_size=MAX_BODY_BYTES,
         on_startup=[start],
         on_shutdown=[stop],
         debug=False,

@@ -8,6 +8,7 @@ the event log, so every web process sees the same sessions and the same counters
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import anyio
@@ -26,6 +27,7 @@ DDL = {
     ),
 }
 PURGE_EVERY = 500
+Change = Callable[[dict[str, bytes | None]], dict[str, bytes | None]]
 
 
 def create_store_table(db: Database) -> None:
@@ -95,6 +97,71 @@ class DatabaseStore(NamespacedStore):
             self._known.clear()
         self._known[key] = (data, expires_at)
 
+    def update(self, keys: Sequence[str], change: Change, expires_in: float) -> None:
+        """Read entries, change them and write them back in one transaction (blocking).
+
+        For counters that several web processes share: two processes counting at once
+        take turns instead of both writing `n + 1`. `change` gets each key's live value
+        (None: no entry) and returns the values to write (None deletes); keys it leaves
+        out stay as they were. On SQLite BEGIN IMMEDIATE already makes writers take
+        turns; on PostgreSQL the rows are created if missing and locked FOR UPDATE.
+        """
+        keys = sorted(set(keys))
+        now = time.time()
+        with self.db.transaction() as cur:
+            created = self._lock_rows(cur, keys, now) if self.db.dialect == "postgres" else set()
+            marks = ", ".join("?" * len(keys))
+            rows = cur.execute(
+                f"SELECT key, value, expires_at FROM web_store WHERE namespace = ? "
+                f"AND key IN ({marks})",
+                (self.namespace, *keys),
+            ).fetchall()
+            current: dict[str, bytes | None] = dict.fromkeys(keys)
+            for row in rows:
+                live = row["expires_at"] is None or row["expires_at"] > now
+                current[row["key"]] = bytes(row["value"]) if live and row["value"] else None
+            changed = change(current)
+            for key in created - changed.keys():
+                changed[key] = None  # the placeholder made only to lock the row
+            for key, value in changed.items():
+                self._known.pop(key, None)
+                if value is None:
+                    cur.execute(
+                        "DELETE FROM web_store WHERE namespace = ? AND key = ?",
+                        (self.namespace, key),
+                    )
+                    continue
+                cur.execute(
+                    "INSERT INTO web_store (namespace, key, value, expires_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, "
+                    "expires_at = excluded.expires_at",
+                    (self.namespace, key, value, now + expires_in),
+                )
+        self._writes += 1
+        if self._writes % PURGE_EVERY == 0:
+            # Its own transaction: the rows locked above are not held while purging.
+            with self.db.transaction() as cur:
+                cur.execute("DELETE FROM web_store WHERE expires_at < ?", (now,))
+
+    def _lock_rows(self, cur, keys: list[str], now: float) -> set[str]:
+        """PostgreSQL: every key's row exists (an expired, empty one if new) and is locked."""
+        created = set()
+        for key in keys:
+            cur.execute(
+                "INSERT INTO web_store (namespace, key, value, expires_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (namespace, key) DO NOTHING",
+                (self.namespace, key, b"", now),
+            )
+            if cur.rowcount == 1:
+                created.add(key)
+        marks = ", ".join("?" * len(keys))
+        cur.execute(
+            f"SELECT key FROM web_store WHERE namespace = ? AND key IN ({marks}) "
+            "ORDER BY key FOR UPDATE",
+            (self.namespace, *keys),
+        )
+        return created
+
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
         return await anyio.to_thread.run_sync(self._get, key, _seconds(renew_for))
 
@@ -115,6 +182,25 @@ class DatabaseStore(NamespacedStore):
         if renew_for is not None and row["expires_at"] is not None:
             self._set(key, value, time.time() + renew_for)
         return value
+
+    def put(self, key: str, data: bytes, expires_in: float) -> None:
+        """`set`, blocking (for sync handlers)."""
+        self._set(key, data, time.time() + expires_in)
+
+    def remove(self, key: str) -> None:
+        """`delete`, blocking (for sync handlers)."""
+        self._delete(key)
+
+    def peek(self, key: str) -> bytes | None:
+        """The live value (blocking), without writing anything, not even an expiry."""
+        with self.db.reading() as cur:
+            row = cur.execute(
+                "SELECT value, expires_at FROM web_store WHERE namespace = ? AND key = ?",
+                (self.namespace, key),
+            ).fetchone()
+        if row is None or (row["expires_at"] is not None and row["expires_at"] <= time.time()):
+            return None
+        return bytes(row["value"]) or None
 
     async def delete(self, key: str) -> None:
         await anyio.to_thread.run_sync(self._delete, key)

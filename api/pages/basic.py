@@ -9,8 +9,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from api.auth import SESSION_USER, rotate_session, signed_in
+from api.auth import end_session, signed_in, start_session
 from api.commands import Svc, execute
+from api.limits import TooManyGuesses, authenticate
 from api.pages.render import page
 from api.views import receipt_view
 from hms_core.errors import InvalidValue, NotFound
@@ -45,26 +46,37 @@ class LoginPage(Controller):
         return page(request, "login.html", next=_safe_next(next), errors={})
 
     @post("/login", sync_to_thread=True)
-    def submit(
-        self, request: Request, svc: Svc, data: URLEncodedBody[LoginForm]
-    ) -> Template | Redirect:
-        who = svc.app.authenticate(data.username, data.password) if data.username else None
+    def submit(self, request: Request, data: URLEncodedBody[LoginForm]) -> Template | Redirect:
+        try:
+            who = authenticate(request, data.username, data.password) if data.username else None
+        except TooManyGuesses as refusal:
+            return self._refused(request, data, 429, refusal.detail, refusal.headers)
         if who is None:
-            return page(
-                request,
-                "login.html",
-                status_code=400,
-                next=_safe_next(data.next),
-                username=data.username,
-                errors={"password": "Feil brukernavn eller passord."},
-            )
-        rotate_session(request)
-        request.set_session({SESSION_USER: str(who.user_id)})
+            return self._refused(request, data, 400, "Feil brukernavn eller passord.")
+        start_session(request, who.user_id)
         return Redirect(_safe_next(data.next), status_code=303)
 
-    @post("/logout", sync_to_thread=False)
+    @staticmethod
+    def _refused(
+        request: Request,
+        data: LoginForm,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+    ) -> Template:
+        return page(
+            request,
+            "login.html",
+            status_code=status,
+            headers=headers,
+            next=_safe_next(data.next),
+            username=data.username,
+            errors={"password": message},
+        )
+
+    @post("/logout", sync_to_thread=True)
     def logout(self, request: Request) -> Redirect:
-        request.clear_session()
+        end_session(request)
         return Redirect("/login", status_code=303)
 
 
@@ -74,10 +86,12 @@ class FrontPage(Controller):
 
     @get("/", guards=[signed_in], sync_to_thread=True)
     def home(self, request: Request, svc: Svc) -> Template:
-        """What needs me now."""
+        """What needs me now; for HMS officers also the read models that have stopped."""
         from api.controllers.inbox import inbox_for
 
-        return page(request, "home.html", inbox=inbox_for(svc, request))
+        who = request.user
+        failing = svc.runner.failures() if who is not None and who.is_hms else []
+        return page(request, "home.html", inbox=inbox_for(svc, request), failing=failing)
 
 
 class ReceiptPage(Controller):

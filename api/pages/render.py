@@ -23,13 +23,19 @@ ERROR_TITLES = {
 }
 
 
-def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+def page(
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> Template:
     user = request.scope.get("user")
     return Template(
         template_name=template,
         context={"user": user, "path": request.url.path, **context},
         status_code=status_code,
-        headers={"Content-Security-Policy": PAGE_CSP},
+        headers={"Content-Security-Policy": PAGE_CSP, **(headers or {})},
     )
 
 
