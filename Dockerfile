@@ -13,5 +13,8 @@ RUN pip install . && useradd --create-home --uid 10001 hms
 
 USER hms
 EXPOSE 8000
+# SIGTERM stops web and worker within 10 s (Docker's grace), outages included. Run with
+# `docker run --init` (compose: `init: true`) so PID 1 forwards signals and reaps children.
+STOPSIGNAL SIGTERM
 # Web processes only; projections and scheduled policies run in the `worker` service.
 CMD ["hms", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2", "--no-worker"]

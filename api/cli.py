@@ -12,17 +12,24 @@ from pathlib import Path
 
 import msgspec
 
-from api.bootstrap import Services, build
+from api.bootstrap import DatabaseUnavailable, Services, build
 from api.settings import ConfigurationError, Settings
 from hms_core.access import system_principal
 from hms_core.errors import DomainError
+from projections.db import is_unavailable
+from projections.runner import RebuildError
 
 log = logging.getLogger("hms")
 
 
 def _services(args: argparse.Namespace, *, demo: bool = False) -> Services:
-    settings = Settings.from_env(demo=True)  # the CLI signs nothing; a key is not needed
+    """The store for a command: it signs nothing (no key needed), and may run for minutes
+    (rebuilds, seeding, imports), so no web-sized statement timeout."""
+    settings = msgspec.structs.replace(Settings.from_env(demo=True), long_running=True)
     return build(settings, seed_demo=demo)
+
+
+GRACEFUL_SHUTDOWN_SECONDS = 4
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -33,7 +40,18 @@ def serve(args: argparse.Namespace) -> int:
         # Every worker process must sign with the same key.
         os.environ["HMS_SECRET_KEY"] = secrets.token_urlsafe(32)
     settings = Settings.from_env(demo=args.demo)
-    options = {"host": args.host, "port": args.port, "access_log": False, "log_level": "info"}
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "access_log": False,
+        "log_level": "info",
+        # On SIGTERM, requests still running get this long; then the store is closed.
+        # Both together must fit in Docker's 10 s grace.
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app
+        # decides instead, from HMS_TRUSTED_PROXIES only (api.security.client_address).
+        "proxy_headers": False,
+    }
     if args.workers > 1:
         build(settings, seed_demo=args.demo).close()
         os.environ["HMS_DEMO"] = "1" if args.demo else "0"
@@ -52,7 +70,9 @@ def worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    services = _services(args)
+    # Not a long-running command: like the web, it gives up on the database within
+    # seconds (and tries again), so it notices an outage and the database's return.
+    services = build(Settings.from_env(demo=True))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     services.start()
@@ -67,17 +87,26 @@ def worker(args: argparse.Namespace) -> int:
 
 
 def projections_status(args: argparse.Namespace) -> int:
+    """Position and lag of each read model; a stopped one names the event and the error."""
     services = _services(args)
     print(
         f"{'read model':<20} {'version':>7} {'position':>10} {'head':>10} {'lag':>8} {'lag s':>8}"
     )
+    stopped = []
     for s in services.runner.status():
         print(
             f"{s.name:<20} {s.version:>7} {s.position:>10} {s.head:>10} "
             f"{s.lag_events:>8} {s.lag_seconds:>8.1f}"
         )
+        if s.failure is not None:
+            stopped.append(s.failure)
+    for f in stopped:
+        print(
+            f"STOPPED {f.name}: cannot fold the event at position {f.position} "
+            f"({f.event_type}): {f.error}, since {f.failed_at}"
+        )
     services.close()
-    return 0
+    return 1 if stopped else 0
 
 
 def projections_rebuild(args: argparse.Namespace) -> int:
@@ -86,9 +115,14 @@ def projections_rebuild(args: argparse.Namespace) -> int:
     if args.name and args.name not in services.runner.projections:
         print(f"unknown read model {args.name!r}; known: {', '.join(services.runner.projections)}")
         return 2
-    for name, position in services.runner.rebuild(names).items():
-        print(f"{name}: rebuilt up to position {position}")
-    services.close()
+    try:
+        for name, position in services.runner.rebuild(names).items():
+            print(f"{name}: rebuilt up to position {position}")
+    except RebuildError as e:
+        print(f"rebuild failed, the live tables are unchanged: {e}", file=sys.stderr)
+        return 1
+    finally:
+        services.close()
     return 0
 
 
@@ -179,6 +213,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (msgspec.ValidationError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except DatabaseUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 3
+    except Exception as e:
+        if not is_unavailable(e):
+            raise
+        # The database went away while the command ran: say so, without a stack.
+        print(f"error: the database stopped answering ({type(e).__name__})", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

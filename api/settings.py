@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -11,10 +12,43 @@ from urllib.parse import unquote, urlsplit
 import msgspec
 
 DEFAULT_DATABASE_URL = "sqlite:///var/hms.sqlite3"
+DEFAULT_DATABASE_WAIT = 10.0
+# How long a web request or the worker waits on the database before answering 503 (or
+# trying again): for a connection from the pool, for a lock, for one statement.
+POOL_WAIT_SECONDS = 2
+CONNECT_SECONDS = 3
+LOCK_SECONDS = 3
+STATEMENT_SECONDS = 10
+# Long-running commands: SQLite's lock wait (PostgreSQL's lock and statement: none).
+LONG_LOCK_SECONDS = 30
 
 
 class ConfigurationError(ValueError):
     pass
+
+
+def _trusted_proxies(value: str) -> tuple[str, ...]:
+    """HMS_TRUSTED_PROXIES: comma-separated addresses or CIDR networks (empty: none)."""
+    entries = tuple(part.strip() for part in value.split(",") if part.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as e:
+            raise ConfigurationError(f"HMS_TRUSTED_PROXIES: {entry!r} is not an address") from e
+    return entries
+
+
+def _database_wait(value: str) -> float:
+    """HMS_DATABASE_WAIT: seconds, at most an hour (empty: the default)."""
+    if not value.strip():
+        return DEFAULT_DATABASE_WAIT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise ConfigurationError(f"HMS_DATABASE_WAIT: {value!r} is not 0 to 3600 seconds")
+    return seconds
 
 
 class Settings(msgspec.Struct, frozen=True):
@@ -26,6 +60,14 @@ class Settings(msgspec.Struct, frozen=True):
     demo: bool = False
     secure_cookies: bool = False
     risk_matrix: str | None = None
+    # Addresses or networks whose X-Forwarded-For is believed (HMS_TRUSTED_PROXIES).
+    trusted_proxies: tuple[str, ...] = ()
+    # Commands that may run for minutes (rebuilds, seeding, imports) wait longer for
+    # locks and have no statement timeout; web and worker give up within seconds.
+    long_running: bool = False
+    # Seconds to keep trying at start while the database cannot be reached
+    # (HMS_DATABASE_WAIT): a database container often starts after the app.
+    database_wait: float = DEFAULT_DATABASE_WAIT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
@@ -45,6 +87,8 @@ class Settings(msgspec.Struct, frozen=True):
             demo=demo,
             secure_cookies=base_url.startswith("https://"),
             risk_matrix=env.get("HMS_RISK_MATRIX") or None,
+            trusted_proxies=_trusted_proxies(env.get("HMS_TRUSTED_PROXIES", "")),
+            database_wait=_database_wait(env.get("HMS_DATABASE_WAIT", "")),
         )
 
     @property
@@ -63,14 +107,16 @@ class Settings(msgspec.Struct, frozen=True):
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.sqlite_path),
-                "SQLITE_LOCK_TIMEOUT": "30",
+                "SQLITE_LOCK_TIMEOUT": str(
+                    LONG_LOCK_SECONDS if self.long_running else LOCK_SECONDS
+                ),
             }
         if self.is_postgres:
             url = urlsplit(self.database_url)
             if not url.path.strip("/"):
                 raise ConfigurationError("HMS_DATABASE_URL names no database")
+            lock = "0" if self.long_running else str(LOCK_SECONDS)  # 0: no limit
             return {
-                "PERSISTENCE_MODULE": "eventsourcing.postgres",
                 "POSTGRES_DBNAME": unquote(url.path.lstrip("/")),
                 "POSTGRES_HOST": url.hostname or "127.0.0.1",
                 "POSTGRES_PORT": str(url.port or 5432),
@@ -78,7 +124,15 @@ class Settings(msgspec.Struct, frozen=True):
                 "POSTGRES_PASSWORD": unquote(url.password or ""),
                 "POSTGRES_POOL_SIZE": "4",
                 "POSTGRES_MAX_OVERFLOW": "16",
-                "POSTGRES_CONNECT_TIMEOUT": "10",
+                # projections.db.PostgresFactory: eventsourcing's, with timeouts.
+                "PERSISTENCE_MODULE": "projections.db:PostgresFactory",
+                # eventsourcing's name for the wait for a connection from the pool.
+                "POSTGRES_CONNECT_TIMEOUT": str(POOL_WAIT_SECONDS),
+                "HMS_PG_CONNECT_TIMEOUT": str(CONNECT_SECONDS),
+                # eventsourcing's lock on the event table while writing; ours per session.
+                "POSTGRES_LOCK_TIMEOUT": lock,
+                "HMS_PG_LOCK_TIMEOUT": lock,
+                "HMS_PG_STATEMENT_TIMEOUT": "0" if self.long_running else str(STATEMENT_SECONDS),
                 "POSTGRES_PRE_PING": "y",
                 # Left off on purpose: it mixes up applications sharing a schema.
                 "POSTGRES_ENABLE_DB_FUNCTIONS": "n",

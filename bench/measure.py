@@ -22,7 +22,9 @@ from hms_core.demo_history import HistoryPlan, seed_history
 
 
 def services_for(url: str) -> Services:
-    return build(Settings(database_url=url, secret_key="bench", timezone="Europe/Oslo"))
+    return build(
+        Settings(database_url=url, secret_key="bench", timezone="Europe/Oslo", long_running=True)
+    )
 
 
 def peak_rss_mb() -> float:

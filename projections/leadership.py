@@ -2,15 +2,23 @@
 
 The lock is a PostgreSQL advisory lock, or a lock file beside the SQLite database; the
 leader also listens for NOTIFY from the event store.
+
+A lock can be lost without the process noticing: the advisory lock goes with its
+connection when the database restarts or the network drops it, and a lock file that
+somebody deleted protects nothing (the next process creates a new one and locks that).
+`verify` gives up a lead that is no longer held, so it can be taken again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import zlib
 
 from projections.db import Database
+
+LOCK_KEY = zlib.crc32(b"hms-projections")
 
 
 class Leadership:
@@ -50,18 +58,42 @@ class Leadership:
         from psycopg import sql
 
         datastore = self.db.datastore
+        # The pool's settings: its connect timeout, keepalives and statement timeout.
         conn = psycopg.connect(
             **{k: v for k, v in datastore.pool.kwargs.items() if k != "row_factory"},
             autocommit=True,
         )
-        key = zlib.crc32(b"hms-projections")
-        got = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]
+        try:
+            got = conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]
+            if got and self.channel:
+                conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+        except BaseException:
+            conn.close()
+            raise
         if not got:
             conn.close()
             return False
-        if self.channel:
-            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
         self._conn = conn
+        return True
+
+    def verify(self) -> bool:
+        """Whether the lead is still held; if it was lost, give it up (to take it again)."""
+        if self.held and not self._still_held():
+            self.release()
+        return self.held
+
+    def _still_held(self) -> bool:
+        if self._conn is not None:
+            try:
+                self._conn.execute("SELECT 1")
+            except Exception:
+                return False
+            return True
+        if self._file is not None:
+            try:
+                return os.stat(self.lock_path).st_ino == os.fstat(self._file.fileno()).st_ino
+            except OSError:
+                return False
         return True
 
     def wait_for_notify(self, timeout: float) -> bool:

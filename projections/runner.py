@@ -15,9 +15,11 @@ must not stall it), and otherwise polls.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
+import traceback
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -26,7 +28,7 @@ import msgspec
 
 from projections import replay
 from projections.base import Projection, Tables
-from projections.db import Cursor, Database
+from projections.db import Cursor, Database, is_unavailable
 from projections.leadership import Leadership
 
 log = logging.getLogger("hms.projections")
@@ -36,6 +38,31 @@ TRACKING_DDL = (
     "name TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL, "
     "updated_at TEXT NOT NULL)"
 )
+# A read model that cannot fold an event stops at it; the others go on. Kept in the
+# database so every process (web, worker, CLI) can tell which one, where and why.
+FAILURES_DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_failures ("
+    "name TEXT PRIMARY KEY, position BIGINT NOT NULL, event_type TEXT NOT NULL, "
+    "error TEXT NOT NULL, failed_at TEXT NOT NULL)"
+)
+# A failed read model is tried again after this long, doubling up to the maximum: the
+# fault may have been passing (a deadlock), and a fixed one must resume by itself.
+RETRY_FAILED_AFTER = 1.0
+RETRY_FAILED_MAX = 60.0
+
+
+class Failure(msgspec.Struct):
+    """A read model stopped at the event it could not fold.
+
+    Only the event's type and the error's type: event data, and the messages of database
+    errors, may hold personal information.
+    """
+
+    name: str
+    position: int
+    event_type: str
+    error: str
+    failed_at: str
 
 
 class Status(msgspec.Struct):
@@ -45,6 +72,30 @@ class Status(msgspec.Struct):
     head: int
     lag_events: int
     lag_seconds: float
+    failure: Failure | None = None
+
+
+class RebuildError(RuntimeError):
+    """A rebuild met an event a read model cannot fold; the live tables are unchanged."""
+
+    def __init__(self, name: str, position: int, event_type: str, error: str) -> None:
+        super().__init__(name, position, event_type, error)
+        self.name, self.position, self.event_type, self.error = name, position, event_type, error
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}: cannot fold the event at position {self.position} "
+            f"({self.event_type}): {self.error}"
+        )
+
+
+class _Undecodable(Exception):
+    """The event at `position` cannot be read from the store at all."""
+
+    def __init__(self, position: int, error: BaseException) -> None:
+        super().__init__(position)
+        self.position = position
+        self.error = error
 
 
 def _now_text() -> str:
@@ -78,7 +129,8 @@ class ProjectionRunner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._leader = Leadership(db, lock_path, getattr(app.recorder, "channel_name", None))
-        self.errors: dict[str, str] = {}
+        self._failed: dict[str, Failure] = {}
+        self._retry: dict[str, tuple[float, float]] = {}  # name → (when, next delay)
 
     # --- set-up --------------------------------------------------------------------
 
@@ -86,6 +138,7 @@ class ProjectionRunner:
         """Create tracking and tables; a projection whose version changed starts afresh."""
         with self.db.schema_change() as cur:
             cur.execute(TRACKING_DDL)
+            cur.execute(FAILURES_DDL)
         for projection in self.projections.values():
             with self.db.schema_change() as cur:
                 row = cur.execute(
@@ -94,15 +147,15 @@ class ProjectionRunner:
                 ).fetchone()
                 if row is None or row["version"] != projection.version:
                     self._recreate(cur, projection, projection.live)
-                    cur.execute(
-                        "DELETE FROM projection_tracking WHERE name = ?", (projection.name,)
-                    )
+                    for table in ("projection_tracking", "projection_failures"):
+                        cur.execute(f"DELETE FROM {table} WHERE name = ?", (projection.name,))
                     cur.execute(
                         "INSERT INTO projection_tracking (name, position, version, updated_at)"
                         " VALUES (?, 0, ?, ?)",
                         (projection.name, projection.version, _now_text()),
                     )
         self._load_positions()
+        self._failed = {f.name: f for f in self.failures()}
 
     def _recreate(
         self, cur: Cursor, projection: Projection, t: Tables, *, indexes: bool = True
@@ -137,28 +190,29 @@ class ProjectionRunner:
         return self.app.recorder.max_notification_id() or 0
 
     def run_once(self) -> int:
-        """Apply one batch to every projection that is behind; the number of events read."""
+        """Apply one batch to every projection that is behind; the number of events applied.
+
+        A projection that cannot fold an event stops just before it and is named (see
+        `failures`); the others go on. Only an outage of the database is raised.
+        """
         head = self.head()
         behind: dict[int, list[Projection]] = {}
         for name, position in self._positions.items():
-            if position < head:
+            if position < head and self._due(name):
                 behind.setdefault(position, []).append(self.projections[name])
-        done, failure = 0, None
+        done = 0
         for position, group in sorted(behind.items()):
-            batch = self._read(position, head)
-            if not batch:
+            try:
+                batch = self._read(position, head)
+            except _Undecodable as e:
+                for projection in group:
+                    self._fail(projection, e.position, "?", e.error)
                 continue
-            done += len(batch)
             for projection in group:
-                try:
-                    self._apply(projection, position, batch)
-                except Exception as e:
-                    failure = failure or e
+                done = max(done, self._apply(projection, position, batch))
         if done:
             with self._progress:
                 self._progress.notify_all()
-        if failure is not None:
-            raise failure
         return done
 
     def _read(self, after: int, head: int, limit: int | None = None) -> list[tuple[int, Any]]:
@@ -169,41 +223,157 @@ class ProjectionRunner:
             start=after + 1, limit=limit or self.batch_size
         )
         to_event = self.app.mapper.to_domain_event
-        return [(n.id, to_event(n)) for n in notifications if n.id <= head]
+        batch = []
+        for n in notifications:
+            if n.id > head:
+                break
+            try:
+                batch.append((n.id, to_event(n)))
+            except Exception as e:
+                if is_unavailable(e) or batch:
+                    break  # the events before it first; an outage is raised by the next read
+                raise _Undecodable(n.id, e) from e
+        return batch
 
     def _apply(
         self, projection: Projection, position: int, batch: Sequence[tuple[int, Any]]
-    ) -> None:
-        new_position = batch[-1][0]
+    ) -> int:
+        """Fold the batch in one transaction; the number of events applied."""
         try:
-            with self.db.transaction() as cur:
-                cur.execute(
-                    "UPDATE projection_tracking SET position = ?, updated_at = ? "
-                    "WHERE name = ? AND position = ? AND version = ?",
-                    (new_position, _now_text(), projection.name, position, projection.version),
-                )
-                if cur.rowcount != 1:
-                    raise _Overtaken
-                projection.handle(cur, projection.live, batch)
+            try:
+                self._fold(projection, position, batch)
+            except _Overtaken:
+                raise
+            except Exception as e:
+                if is_unavailable(e):
+                    raise
+                return self._fold_until_failure(projection, position, batch)
         except _Overtaken:
             # Another process (or a rebuild) moved this projection; start from there.
             self._load_positions()
             self._check_version(projection)
-            return
-        except Exception as e:
-            # Only the type and position: event data may hold personal information.
-            self.errors[projection.name] = f"{type(e).__name__} at position {position + 1}"
-            log.exception("projection %s failed after position %d", projection.name, position)
-            raise
-        self.errors.pop(projection.name, None)
-        self._positions[projection.name] = new_position
+            return 0
+        self._recovered(projection)
+        self._positions[projection.name] = batch[-1][0]
+        return len(batch)
+
+    def _fold(
+        self, projection: Projection, position: int, batch: Sequence[tuple[int, Any]]
+    ) -> None:
+        with self.db.transaction() as cur:
+            self._move(cur, projection, position, batch[-1][0])
+            projection.handle(cur, projection.live, batch)
+
+    def _move(self, cur: Cursor, projection: Projection, position: int, to: int) -> None:
+        cur.execute(
+            "UPDATE projection_tracking SET position = ?, updated_at = ? "
+            "WHERE name = ? AND position = ? AND version = ?",
+            (to, _now_text(), projection.name, position, projection.version),
+        )
+        if cur.rowcount != 1:
+            raise _Overtaken
+
+    def _fold_until_failure(
+        self, projection: Projection, position: int, batch: Sequence[tuple[int, Any]]
+    ) -> int:
+        """The batch failed: fold its events one at a time, each behind a savepoint, keep
+        those before the first that fails, and name that one. The number applied."""
+        applied, poison = 0, None
+        with self.db.transaction() as cur:
+            for at, event in batch:
+                cur.execute("SAVEPOINT hms_fold")
+                try:
+                    projection.handle(cur, projection.live, [(at, event)])
+                except Exception as e:
+                    cur.execute("ROLLBACK TO SAVEPOINT hms_fold")
+                    if is_unavailable(e):
+                        raise
+                    poison = (at, event, e)
+                    break
+                cur.execute("RELEASE SAVEPOINT hms_fold")
+                applied += 1
+            if applied:
+                self._move(cur, projection, position, batch[applied - 1][0])
+        if applied:
+            self._positions[projection.name] = batch[applied - 1][0]
+        if poison is None:  # it failed together but not one by one: a passing fault
+            return applied
+        at, event, error = poison
+        self._fail(projection, at, type(event).__qualname__, error)
+        return applied
+
+    def _fail(self, projection: Projection, position: int, event_type: str, error: Exception):
+        # The types, the position and the stack, not the message: event data, and the
+        # messages of database errors quoting it, may hold personal information.
+        log.error(
+            "read model %s stopped at position %d (%s): %s\n%s",
+            projection.name,
+            position,
+            event_type,
+            type(error).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        failure = Failure(
+            name=projection.name,
+            position=position,
+            event_type=event_type,
+            error=type(error).__name__,
+            failed_at=_now_text(),
+        )
+        known = self._failed.get(projection.name)
+        if known is None or (known.position, known.error) != (position, failure.error):
+            with self.db.transaction() as cur:
+                cur.execute("DELETE FROM projection_failures WHERE name = ?", (projection.name,))
+                cur.execute(
+                    "INSERT INTO projection_failures "
+                    "(name, position, event_type, error, failed_at) VALUES (?, ?, ?, ?, ?)",
+                    (failure.name, position, event_type, failure.error, failure.failed_at),
+                )
+            self._failed[projection.name] = failure
+        _, delay = self._retry.get(projection.name, (0.0, RETRY_FAILED_AFTER))
+        self._retry[projection.name] = (time.monotonic() + delay, min(delay * 2, RETRY_FAILED_MAX))
+        with self._progress:  # whoever waits for this read model waits no longer
+            self._progress.notify_all()
+
+    def _recovered(self, projection: Projection) -> None:
+        if self._failed.pop(projection.name, None) is not None:
+            with self.db.transaction() as cur:
+                cur.execute("DELETE FROM projection_failures WHERE name = ?", (projection.name,))
+            log.info("read model %s folds again", projection.name)
+        self._retry.pop(projection.name, None)
+
+    def _due(self, name: str) -> bool:
+        """Not failed, or failed and due to be tried again."""
+        retry = self._retry.get(name)
+        return retry is None or retry[0] <= time.monotonic()
+
+    def failures(self) -> list[Failure]:
+        """The read models stopped at an event they cannot fold (seen by any process)."""
+        with self.db.reading() as cur:
+            rows = cur.execute(
+                "SELECT name, position, event_type, error, failed_at FROM projection_failures"
+            ).fetchall()
+        return [
+            Failure(**{k: row[k] for k in Failure.__struct_fields__})
+            for row in rows
+            if row["name"] in self.projections
+        ]
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Failed read models in this process: name → «Error at position N»."""
+        return {n: f"{f.error} at position {f.position}" for n, f in self._failed.items()}
 
     def catch_up(self) -> None:
-        """Process until every projection has reached the head of the log."""
+        """Process until every projection has reached the head of the log (or stopped at an
+        event it cannot fold); failed ones are tried once more first."""
+        self._retry.clear()
         while self.run_once():
             pass
 
     # --- the background thread -----------------------------------------------------
+
+    stop_timeout = 3.0  # seconds; with the requests and the store it must fit in 10 s
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -216,28 +386,41 @@ class ProjectionRunner:
             self._listening = True
 
     def stop(self) -> None:
+        """Stop the thread: at once when idle or waiting out an outage; a batch under way
+        gets `stop_timeout` s (the thread is a daemon: the process may exit regardless)."""
         self._stop.set()
         self._wake.set()
         if self._thread:
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=self.stop_timeout)
         self._leader.release()
 
     def _run(self) -> None:
-        backoff = 0.5
+        backoff, paused = 0.5, False
         while not self._stop.is_set():
-            if not self._leader.acquire():
-                self._stop.wait(1.0)
-                continue
             try:
-                if self.run_once():
-                    backoff = 0.5
+                if not self._leader.acquire():
+                    self._stop.wait(1.0)
                     continue
-            except Exception:
+                applied = self.run_once()
+            except Exception as e:
+                # The database is away (or a fault of the runner itself): wait and try
+                # again, not so long that its return goes unnoticed. A lead lost with
+                # the connection is given up, to be taken again (or by another process).
+                if not paused:
+                    log.warning("read models paused: %s", type(e).__name__)
+                paused = True
+                with contextlib.suppress(Exception):
+                    self._leader.verify()
                 self._stop.wait(backoff)
-                backoff = min(backoff * 2, 30.0)
-                self._load_positions()
+                backoff = min(backoff * 2, 5.0)
+                with contextlib.suppress(Exception):
+                    self._load_positions()
                 continue
-            self._idle()
+            if paused:
+                log.info("read models running again")
+            backoff, paused = 0.5, False
+            if not applied:
+                self._idle()
 
     def _idle(self) -> None:
         self._wake.clear()
@@ -254,7 +437,7 @@ class ProjectionRunner:
         if self._leader.held:
             self._wake.set()
             with self._progress:
-                while min(self._positions.values(), default=position) < position:
+                while self._lowest_live() < position:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         return False
@@ -267,10 +450,18 @@ class ProjectionRunner:
                 return False
             time.sleep(0.02)
 
+    def _lowest_live(self) -> int:
+        """The lowest position among read models not stopped by a failure."""
+        live = [p for n, p in self._positions.items() if n not in self._failed]
+        return min(live, default=2**62)
+
     def _lowest_tracked(self) -> int:
         with self.db.reading() as cur:
-            value = cur.scalar("SELECT MIN(position) FROM projection_tracking")
-        return value or 0
+            value = cur.scalar(
+                "SELECT MIN(t.position) FROM projection_tracking t WHERE NOT EXISTS "
+                "(SELECT 1 FROM projection_failures f WHERE f.name = t.name)"
+            )
+        return 2**62 if value is None else value
 
     # --- status --------------------------------------------------------------------
 
@@ -280,6 +471,7 @@ class ProjectionRunner:
         with self.db.reading() as cur:
             rows = cur.execute("SELECT name, position, version FROM projection_tracking").fetchall()
         tracked = {row["name"]: row for row in rows}
+        failed = {f.name: f for f in self.failures()}
         result = []
         for name in self.projections:
             row = tracked.get(name)
@@ -292,6 +484,7 @@ class ProjectionRunner:
                     head=head,
                     lag_events=max(head - position, 0),
                     lag_seconds=self._lag_seconds(position, head),
+                    failure=failed.get(name),
                 )
             )
         return result
@@ -303,7 +496,12 @@ class ProjectionRunner:
         pending = self.app.recorder.select_notifications(start=position + 1, limit=1)
         if not pending:
             return 0.0
-        written = self.app.mapper.to_domain_event(pending[0]).timestamp
+        try:
+            written = self.app.mapper.to_domain_event(pending[0]).timestamp
+        except Exception as e:
+            if is_unavailable(e):
+                raise
+            return 0.0  # an event nobody can read: its failure is reported instead
         return max((datetime.now(UTC) - written).total_seconds(), 0.0)
 
     # --- rebuilding while the live tables serve ------------------------------------
@@ -350,9 +548,20 @@ class ProjectionRunner:
             if not batch:
                 return position
             for p in chosen:
-                with self.db.transaction(durable=False) as cur:
-                    p.handle(cur, shadows[p.name], batch)
+                self._replay_batch(p, shadows[p.name], batch, durable=False)
             position = batch[-1][0]
+
+    def _replay_batch(
+        self, p: Projection, t: Tables, batch: Sequence[tuple[int, Any]], *, durable: bool
+    ) -> None:
+        try:
+            with self.db.transaction(durable=durable) as cur:
+                p.handle(cur, t, batch)
+        except Exception as e:
+            if is_unavailable(e):
+                raise
+            with self.db.reading() as cur:
+                raise _locate(cur, p, t, batch) from e
 
     def analyze(self, chosen: Sequence[Projection] | None = None) -> None:
         """Planner statistics for the read models' tables, after a rebuild or a bulk load.
@@ -387,7 +596,15 @@ class ProjectionRunner:
                 batch = self._read(position, head)
                 if not batch:
                     break
-                projection.handle(cur, shadow, batch)
+                cur.execute("SAVEPOINT hms_swap")
+                try:
+                    projection.handle(cur, shadow, batch)
+                except Exception as e:
+                    if is_unavailable(e):
+                        raise
+                    cur.execute("ROLLBACK TO SAVEPOINT hms_swap")
+                    raise _locate(cur, projection, shadow, batch) from e
+                cur.execute("RELEASE SAVEPOINT hms_swap")
                 position = batch[-1][0]
             _drop(cur, projection, projection.live)
             for name in projection.tables:
@@ -399,6 +616,9 @@ class ProjectionRunner:
                 "WHERE name = ?",
                 (position, projection.version, _now_text(), projection.name),
             )
+            cur.execute("DELETE FROM projection_failures WHERE name = ?", (projection.name,))
+        self._failed.pop(projection.name, None)
+        self._retry.pop(projection.name, None)
         return position
 
 
@@ -406,6 +626,22 @@ def _drop(cur: Cursor, projection: Projection, t: Tables) -> None:
     """Drop the projection's tables named by `t`, children before parents."""
     for name in reversed(projection.tables):
         cur.execute(f"DROP TABLE IF EXISTS {t[name]}")
+
+
+def _locate(cur: Cursor, p: Projection, t: Tables, batch: Sequence[tuple[int, Any]]) -> Exception:
+    """Which event of a failed batch the read model cannot fold; nothing of it is kept."""
+    cur.execute("SAVEPOINT hms_locate")
+    try:
+        for at, event in batch:
+            try:
+                p.handle(cur, t, [(at, event)])
+            except Exception as e:
+                if is_unavailable(e):
+                    raise
+                return RebuildError(p.name, at, type(event).__qualname__, type(e).__name__)
+        return RebuildError(p.name, batch[0][0], "?", "the batch failed, its events one by one not")
+    finally:
+        cur.execute("ROLLBACK TO SAVEPOINT hms_locate")
 
 
 class _Overtaken(Exception):

@@ -96,3 +96,32 @@ def hms(*argv: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = args.run(args)
     return code, out.getvalue(), err.getvalue()
+
+
+# --- read models ----------------------------------------------------------------------
+
+
+def live_tables(db) -> list[str]:
+    """The read models' live tables (rm_…), full-text index tables left out."""
+    with db.reading() as cur:
+        if db.dialect == "sqlite":
+            found = cur.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' "
+                "ESCAPE '\\' AND name NOT LIKE '%fts\\_%' ESCAPE '\\'"
+            ).fetchall()
+            return sorted(r[0] for r in found)
+        found = cur.execute(
+            "SELECT tablename FROM pg_tables "
+            "WHERE schemaname = 'public' AND tablename LIKE 'rm\\_%'"
+        ).fetchall()
+        return sorted(r["tablename"] for r in found)
+
+
+def dump(db) -> dict[str, list]:
+    """Every row of every read model, in an order that does not depend on how it was written."""
+    result = {}
+    for table in live_tables(db):
+        with db.reading() as cur:
+            data = cur.execute(f"SELECT * FROM {table}").fetchall()
+        result[table] = sorted((tuple(dict(r).items()) for r in data), key=lambda row: repr(row))
+    return result

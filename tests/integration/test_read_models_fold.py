@@ -22,8 +22,7 @@ from hms_core.access import system_principal
 from hms_core.directory import unit_id_for
 from hms_core.errors import DomainError
 from hms_core.hr import HRLine
-from tests.helpers import HELSE, HJEMME, LURA, ROVIK, as_user
-from tests.integration.test_runner import dump
+from tests.helpers import HELSE, HJEMME, LURA, ROVIK, as_user, dump
 
 UNITS = [LURA, ROVIK, HJEMME]
 ADMIN = system_principal("fold-test")

@@ -14,8 +14,8 @@ from api.bootstrap import build
 from hms_core import clock
 from projections.base import Projection, Tables
 from projections.db import Cursor
-from projections.runner import ProjectionRunner
-from tests.helpers import LURA
+from projections.runner import ProjectionRunner, RebuildError
+from tests.helpers import LURA, dump, live_tables
 
 
 class EventLog(Projection):
@@ -66,7 +66,7 @@ def report_some(app, n: int) -> None:
         )
 
 
-def test_an_exception_mid_batch_leaves_neither_rows_nor_position(services):
+def test_an_event_a_read_model_cannot_fold_stops_it_just_before_that_event(services):
     app, db = services.app, services.db
     projection = EventLog()
     runner = ProjectionRunner(app, db, [projection], batch_size=1000)
@@ -74,17 +74,26 @@ def test_an_exception_mid_batch_leaves_neither_rows_nor_position(services):
     runner.catch_up()
     before_rows, before_position = rows(db, "rm_test_event_log"), tracked(db, projection.name)
     report_some(app, 5)
-    projection.explode_at = before_position + 4  # inside the next batch
-    with pytest.raises(RuntimeError):
-        runner.run_once()
-    assert rows(db, "rm_test_event_log") == before_rows
-    assert tracked(db, projection.name) == before_position
-    assert runner.errors[projection.name].startswith("RuntimeError")
-    projection.explode_at = None
+    poison = before_position + 4  # inside the next batch
+    projection.explode_at = poison
+    runner.run_once()  # contained: nothing raised
+    # The events before it once each, nothing of the failing one (its row was rolled back).
+    logged = [r[0] for r in rows(db, "rm_test_event_log")]
+    assert logged == [r[0] for r in before_rows] + list(range(before_position + 1, poison))
+    assert tracked(db, projection.name) == poison - 1
+    assert runner.errors[projection.name] == f"RuntimeError at position {poison}"
+    (failure,) = runner.failures()  # seen by every process, from the database
+    assert (failure.name, failure.position, failure.error) == (
+        projection.name,
+        poison,
+        "RuntimeError",
+    )
+    projection.explode_at = None  # the code is fixed
     runner.catch_up()
     logged = [r[0] for r in rows(db, "rm_test_event_log")]
     assert logged == list(range(1, app.max_position() + 1))  # every event once, in order
     assert projection.name not in runner.errors
+    assert runner.failures() == []
 
 
 def test_two_runners_on_one_database_apply_each_event_once(services, settings):
@@ -132,30 +141,6 @@ def test_a_changed_projection_version_rebuilds_its_tables_on_start(services):
     assert rows(db, "rm_test_event_log") == first
 
 
-def live_tables(db) -> list[str]:
-    with db.reading() as cur:
-        if db.dialect == "sqlite":
-            found = cur.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' "
-                "ESCAPE '\\' AND name NOT LIKE '%fts\\_%' ESCAPE '\\'"
-            ).fetchall()
-            return sorted(r[0] for r in found)
-        found = cur.execute(
-            "SELECT tablename FROM pg_tables "
-            "WHERE schemaname = 'public' AND tablename LIKE 'rm\\_%'"
-        ).fetchall()
-        return sorted(r["tablename"] for r in found)
-
-
-def dump(db) -> dict[str, list]:
-    result = {}
-    for table in live_tables(db):
-        with db.reading() as cur:
-            data = cur.execute(f"SELECT * FROM {table}").fetchall()
-        result[table] = sorted((tuple(dict(r).items()) for r in data), key=lambda row: repr(row))
-    return result
-
-
 @pytest.mark.parametrize("workers", [1, 3], ids=["in-process", "three-processes"])
 def test_rebuilt_read_models_equal_the_incrementally_built_ones(services, workers):
     app = services.app
@@ -186,7 +171,8 @@ def test_a_failed_rebuild_leaves_the_live_tables_and_no_copies(services, monkeyp
         raise RuntimeError("boom")
 
     monkeypatch.setattr(statistics, "handle", fail)
-    with pytest.raises(RuntimeError, match="boom"):
+    # It names the read model and the first event it cannot fold.
+    with pytest.raises(RebuildError, match=r"^statistics: cannot fold the event at position 1 "):
         services.runner.rebuild()
     assert dump(services.db) == before
     assert not [t for t in live_tables(services.db) if "__rb" in t]
