@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint format bench chromium clean
+.PHONY: run test lint format bench fuzz chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# Longer runs of the generated-input tests (schemathesis and the fold property test), on
+# both stores; `make test` runs the same tests with few examples.
+fuzz: $(STAMP)
+	HMS_FUZZ_EXAMPLES=$${HMS_FUZZ_EXAMPLES:-150} HMS_FUZZ_STORES=sqlite,postgres \
+		$(BIN)/python -m pytest -q -p no:cacheprovider --timeout=3600 \
+		tests/reliability/test_schema_fuzz.py tests/reliability/test_every_input_folds.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
