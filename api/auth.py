@@ -33,8 +33,8 @@ from litestar.middleware.session.server_side import (
 from litestar.types import Empty
 from litestar.utils.dataclass import extract_dataclass_items
 
+from adapters.db import is_unavailable
 from hms_core.access import Principal
-from projections.db import is_unavailable
 
 SESSION_USER = "uid"
 SESSION_COOKIE = "hms_session"

@@ -11,17 +11,17 @@ from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 
+from adapters.db import Database, database_for, is_unavailable
 from api.settings import ConfigurationError, Settings
 from api.stores import create_store_table
+from demo.directory import DEMO_PASSWORD, demo_directory
 from hms_core import clock
 from hms_core.access import system_principal
 from hms_core.application import HMSApplication
-from hms_core.demo import DEMO_PASSWORD, demo_directory
-from hms_core.passwords import hash_password
-from hms_core.risk_matrix import RiskMatrix, RiskMatrixError, load_matrix
+from hms_core.infra.passwords import hash_password
+from hms_core.risk.matrix import RiskMatrix, RiskMatrixError, load_matrix
 from projections import all_projections
-from projections.db import Database, database_for, is_unavailable
-from projections.runner import ProjectionRunner
+from projections.runner.runner import ProjectionRunner
 
 log = logging.getLogger("hms")
 

@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from litestar.di import NamedDependency
 
+from adapters.db import is_unavailable
 from api.bootstrap import Services
-from projections.db import is_unavailable
 
 Svc = NamedDependency[Services]
 """The services, injected into a handler by the parameter name `svc`."""

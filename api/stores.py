@@ -14,7 +14,7 @@ from datetime import timedelta
 import anyio
 from litestar.stores.base import NamespacedStore
 
-from projections.db import Database
+from adapters.db import Database
 
 DDL = {
     "sqlite": (

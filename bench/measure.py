@@ -17,8 +17,8 @@ from typing import Any
 
 from api.bootstrap import Services, build
 from api.settings import Settings
+from demo.history import HistoryPlan, seed_history
 from hms_core import clock
-from hms_core.demo_history import HistoryPlan, seed_history
 
 
 def services_for(url: str) -> Services:
@@ -83,7 +83,7 @@ def rebuild(url: str) -> dict[str, Any]:
         "events_per_s": round(events / seconds),
         "rss_before_mb": before,
         "peak_rss_mb": peak_rss_mb(),
-        # The replay's other processes (projections.replay): the largest one's peak.
+        # The replay's other processes (projections.runner.replay): the largest one's peak.
         "children_peak_rss_mb": round(
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
         ),

@@ -14,10 +14,10 @@ from typing import Any
 
 from bench.measure import percentile_ms, services_for
 from hms_core import access, clock
-from projections.action_queries import ActionFilter, list_actions
-from projections.deviation_queries import DeviationFilter, list_deviations
-from projections.risk_queries import RegisterFilter, list_register
-from projections.statistics_queries import deviation_statistics
+from projections.actions.queries import ActionFilter, list_actions
+from projections.deviations.queries import DeviationFilter, list_deviations
+from projections.risk_register.queries import RegisterFilter, list_register
+from projections.statistics.queries import deviation_statistics
 
 ROLES = ("leder", "verneombud", "hms")
 WARM_UP = 3

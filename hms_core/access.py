@@ -29,7 +29,7 @@ Decisions where the issue's table left room:
   So an administrator, who reads no cases as an administrator, follows their own
   report like any employee.
 - An anonymous report belongs to nobody: not even its reporter finds it when signed
-  in. It is followed with the receipt code only (hms_core.receipt).
+  in. It is followed with the receipt code only (hms_core.deviations.receipt).
 - Naming an injured person gives that person no access to the case by itself: they see
   the name and health details (AML § 5-1) in a case they may read, e.g. one they
   reported; other requests for access go to HMS.
@@ -51,7 +51,7 @@ from uuid import UUID
 
 import msgspec
 
-from hms_core.categories import DEFAULT_CATEGORIES
+from hms_core.deviations.categories import DEFAULT_CATEGORIES
 from hms_core.errors import Forbidden, NotFound
 
 HMS_CATEGORIES = frozenset(c.code for c in DEFAULT_CATEGORIES if c.hms)

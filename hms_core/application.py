@@ -16,13 +16,16 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import Recording
 
+from hms_core.actions.use_cases import ActionService
+from hms_core.deviations.use_cases import DeviationService
+from hms_core.directory.org_import import OrgImportService
+from hms_core.directory.use_cases import DirectoryService
 from hms_core.errors import NotFound
-from hms_core.services.actions import ActionService
-from hms_core.services.deviations import DeviationService
-from hms_core.services.directory import DirectoryService
-from hms_core.services.hr import HRService
-from hms_core.services.org_import import OrgImportService
-from hms_core.services.risk import RiskService
+from hms_core.hr.use_cases import HRService
+from hms_core.infra.old_topics import register_old_topics
+from hms_core.risk.use_cases import RiskService
+
+register_old_topics()  # before anything is read from a store written by older code
 
 _last_position: ContextVar[int | None] = ContextVar("hms_last_position", default=None)
 
@@ -40,8 +43,8 @@ class HMSApplication(
 
     name = "hms"
     env = {
-        "MAPPER_TOPIC": "hms_core.serialization:MsgspecMapper",
-        "TRANSCODER_TOPIC": "hms_core.serialization:MsgspecTranscoder",
+        "MAPPER_TOPIC": "hms_core.infra.serialization:MsgspecMapper",
+        "TRANSCODER_TOPIC": "hms_core.infra.serialization:MsgspecTranscoder",
         "AGGREGATE_CACHE_MAXSIZE": "10000",
     }
 

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from projections.db import Cursor
+from adapters.db import Cursor
 
 LIVE_PREFIX = "rm_"
 

@@ -15,14 +15,14 @@ import msgspec
 
 from hms_core import clock
 from hms_core.access import Principal
-from hms_core.action import DONE, OPEN
-from hms_core.categories import INJURY, NEAR_MISS
-from hms_core.deviation import REPORTED
-from projections.action_queries import T as ACTIONS
-from projections.action_queries import reader_condition
-from projections.actions import DUE_SOON_DAYS
+from hms_core.actions.action import DONE, OPEN
+from hms_core.deviations.categories import INJURY, NEAR_MISS
+from hms_core.deviations.deviation import REPORTED
+from projections.actions.queries import T as ACTIONS
+from projections.actions.queries import reader_condition
+from projections.actions.view import DUE_SOON_DAYS
 from projections.base import ts
-from projections.deviation_queries import T as DEVIATIONS
+from projections.deviations.queries import T as DEVIATIONS
 from projections.scoping import marks
 
 LIMIT = 10

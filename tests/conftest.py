@@ -17,10 +17,10 @@ import pytest
 
 from api.bootstrap import Services, build
 from api.settings import Settings
+from demo.directory import demo_directory
 from hms_core import clock
 from hms_core.access import system_principal
-from hms_core.demo import demo_directory
-from hms_core.passwords import hash_password
+from hms_core.infra.passwords import hash_password
 
 PG_ADMIN_URL = os.environ.get("HMS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -10,7 +10,7 @@ from typing import Any
 from litestar.testing import TestClient
 
 from hms_core import clock
-from hms_core.directory import unit_id_for
+from hms_core.directory.organisation import unit_id_for
 
 LURA = unit_id_for("lura-sykehjem")
 ROVIK = unit_id_for("rovik-sykehjem")
@@ -44,7 +44,7 @@ def login(client: TestClient, username: str, password: str = "demo") -> dict[str
 
 def as_user(app: Any, username: str) -> Any:
     """The demo user as a Principal, for calling use cases directly."""
-    from hms_core.directory import user_id_for
+    from hms_core.directory.organisation import user_id_for
 
     return app.principal(user_id_for(username))
 

@@ -9,7 +9,7 @@ import pytest
 from api.bootstrap import build
 from api.cli import main
 from api.settings import Settings
-from hms_core.directory import unit_id_for
+from hms_core.directory.organisation import unit_id_for
 
 DATA = Path(__file__).parent / "data"
 

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from api.cli_audit import check_log
+from api.cli.audit import check_log
 from hms_core import clock
-from hms_core.deviation import PersonHarmed
-from projections.audit import COLUMNS
+from hms_core.deviations.deviation import PersonHarmed
+from projections.audit.view import COLUMNS
 from tests.conftest import SYSTEM
 from tests.helpers import LURA, as_user, hms
 
@@ -74,7 +74,7 @@ def insert_behind_the_application(history: History, version: int, state) -> int:
             cur.execute(
                 f"SELECT originator_id, topic, state FROM {table} WHERE topic = ? "
                 "ORDER BY originator_version",
-                ("hms_core.deviation:Deviation.Reported",),
+                ("hms_core.deviations.deviation:Deviation.Reported",),
             ).fetchall()[-1]
         )
         cur.execute(

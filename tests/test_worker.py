@@ -9,8 +9,8 @@ import sys
 from datetime import timedelta
 
 from api.bootstrap import build
+from demo.directory import demo_directory
 from hms_core import clock
-from hms_core.demo import demo_directory
 from tests.conftest import DEMO_HASH, SYSTEM
 from tests.helpers import LURA
 

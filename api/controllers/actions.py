@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth import principal, signed_in
 from api.commands import Svc, execute
+from api.presenters.deviations import Names, history
 from api.schemas.actions import (
     ActionComment,
     ActionCommentCreate,
@@ -27,13 +28,12 @@ from api.schemas.actions import (
 )
 from api.schemas.common import DueBefore, PageCursor, page_size
 from api.validation import check_query_dates, query_error
-from api.views import Names, history
 from hms_core import clock
 from hms_core.access import Principal
-from hms_core.action import CorrectiveAction
+from hms_core.actions.action import CorrectiveAction
+from hms_core.actions.use_cases import ActionPlan
 from hms_core.errors import NotFound
-from hms_core.services.actions import ActionPlan
-from projections.action_queries import (
+from projections.actions.queries import (
     ActionFilter,
     BadCursorError,
     is_due_soon,

@@ -9,12 +9,12 @@ from litestar.params import FromQuery
 
 from api.auth import principal, signed_in
 from api.commands import Svc
+from api.presenters.deviations import Names
 from api.schemas.common import AuditCursor, FromDate, ToDate, page_size, query_text
 from api.schemas.figures import AuditItem, AuditPage
 from api.validation import check_query_dates, query_error
-from api.views import Names
 from hms_core import access, clock
-from projections.audit import BadAuditCursorError, audit_events
+from projections.audit.view import BadAuditCursorError, audit_events
 from projections.base import from_ts
 
 Limit = page_size(500)

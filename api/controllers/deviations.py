@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth import leave_session_untouched, principal, signed_in
 from api.commands import Svc, execute
+from api.presenters.deviations import deviation_detail, receipt_view, summary
 from api.schemas.common import FromDate, PageCursor, Search, ToDate, page_size, query_text
 from api.schemas.deviations import (
     Acknowledge,
@@ -28,10 +29,9 @@ from api.schemas.deviations import (
     Transfer,
 )
 from api.validation import check_query_dates, query_error
-from api.views import deviation_detail, receipt_view, summary
 from hms_core import access
-from hms_core.deviation import PersonHarmed
-from projections.deviation_queries import BadCursorError, DeviationFilter, list_deviations
+from hms_core.deviations.deviation import PersonHarmed
+from projections.deviations.queries import BadCursorError, DeviationFilter, list_deviations
 
 Limit = page_size(200)
 CategoryFilter = query_text(60, description="A category code")

@@ -13,7 +13,7 @@ from api.commands import Svc
 from api.limits import authenticate
 from api.schemas.directory import Login, Me, TokenOut, UnitOut, UserOut
 from hms_core import access
-from projections.users import list_users
+from projections.users.view import list_users
 
 
 def me(svc: Svc, user_id: UUID) -> Me:

@@ -21,18 +21,18 @@ from litestar import Request, get
 from litestar.params import FromQuery
 from litestar.response import Stream
 
+from adapters.db import Database
 from api.auth import principal, signed_in
 from api.commands import Svc
 from api.controllers.deviations import CategoryFilter, list_filter
+from api.presenters.deviations import Names
 from api.schemas.common import FromDate, Search, ToDate
 from api.schemas.deviations import Status
-from api.views import Names
 from hms_core import access, clock
-from hms_core.categories import PERSON_KINDS, STATUS_LABELS
-from hms_core.categories import label as category_label
+from hms_core.deviations.categories import PERSON_KINDS, STATUS_LABELS
+from hms_core.deviations.categories import label as category_label
 from projections.base import from_ts
-from projections.db import Database
-from projections.deviation_queries import DeviationFilter, list_deviations
+from projections.deviations.queries import DeviationFilter, list_deviations
 
 PAGE = 500
 CSV_MEDIA_TYPE = "text/csv"  # Litestar adds "; charset=utf-8"

@@ -20,9 +20,9 @@ from concurrent.futures import Future
 import msgspec
 from litestar import Response, get
 
+from adapters.db import is_unavailable
 from api.commands import Svc
-from projections.db import is_unavailable
-from projections.runner import ProjectionRunner, Status
+from projections.runner.runner import ProjectionRunner, Status
 
 READY_LAG_SECONDS = 5.0
 READY_DEADLINE_SECONDS = 1.5

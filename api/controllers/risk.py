@@ -19,7 +19,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth import principal, signed_in
 from api.commands import Svc, execute
-from api.risk_views import (
+from api.presenters.risk import (
     assessment_detail,
     assessment_summary,
     version_detail,
@@ -45,8 +45,8 @@ from api.schemas.risk import (
 )
 from hms_core import access
 from hms_core.access import Principal
-from hms_core.hazard import Participant
-from projections.risk_queries import (
+from hms_core.risk.hazard import Participant
+from projections.risk_register.queries import (
     AssessmentFilter,
     list_assessments,
 )

@@ -11,7 +11,7 @@ from litestar.params import FromQuery
 from api.auth import principal, signed_in
 from api.commands import Svc
 from api.controllers.risk import units_asked
-from api.risk_views import (
+from api.presenters.risk import (
     heat_map_out,
     register_entry,
 )
@@ -22,7 +22,7 @@ from api.schemas.risk import (
     RiskMatrixOut,
 )
 from hms_core import access, rules
-from projections.risk_queries import (
+from projections.risk_register.queries import (
     RegisterFilter,
     heat_map,
     list_register,

@@ -22,9 +22,9 @@ from api.schemas.common import FromDate, ToDate
 from api.schemas.figures import ActionStatistics, DeviationStatistics, HRStatistics
 from api.validation import check_query_dates, query_error
 from hms_core import access
-from projections.figures_queries import action_statistics, hr_statistics
-from projections.statistics_queries import deviation_statistics
-from projections.statistics_selection import UnknownGroupError, check_groups
+from projections.statistics.figures import action_statistics, hr_statistics
+from projections.statistics.queries import deviation_statistics
+from projections.statistics.selection import UnknownGroupError, check_groups
 
 GroupBy = Annotated[
     list[str] | None,

@@ -13,9 +13,9 @@ from api.auth import end_session, signed_in, start_session
 from api.commands import Svc, execute
 from api.limits import TooManyGuesses, authenticate
 from api.pages.render import page
-from api.views import receipt_view
+from api.presenters.deviations import receipt_view
 from hms_core.errors import InvalidValue, NotFound
-from hms_core.passwords import normalise_receipt_code
+from hms_core.infra.passwords import normalise_receipt_code
 
 
 class LoginForm(msgspec.Struct):

@@ -15,8 +15,8 @@ from api.auth import leave_session_untouched, principal, signed_in
 from api.commands import Svc, execute
 from api.pages.render import page
 from hms_core import clock, rules
-from hms_core.categories import DEFAULT_CATEGORIES, PERSON_KINDS
-from hms_core.deviation import PersonHarmed
+from hms_core.deviations.categories import DEFAULT_CATEGORIES, PERSON_KINDS
+from hms_core.deviations.deviation import PersonHarmed
 from hms_core.errors import InvalidValue
 
 SEVERITIES = {

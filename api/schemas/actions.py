@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 
 from api.schemas.common import Command, HistoryEntry, optional_text, text
-from hms_core.action import REASON_MAX, TEXT_MAX, TITLE_MAX
+from hms_core.actions.action import REASON_MAX, TEXT_MAX, TITLE_MAX
 
 Status = Literal["open", "done", "verified", "cancelled"]
 StatusFilter = Literal[

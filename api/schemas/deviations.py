@@ -10,7 +10,7 @@ import msgspec
 from msgspec import Meta
 
 from api.schemas.common import Command, HistoryEntry, Scale, optional_text, text
-from hms_core.deviation import (
+from hms_core.deviations.deviation import (
     HEALTH_MAX,
     LOCATION_MAX,
     NAME_MAX,

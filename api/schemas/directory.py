@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from hms_core.directory import PASSWORD_MAX, USERNAME_MAX
+from hms_core.directory.organisation import PASSWORD_MAX, USERNAME_MAX
 
 
 class Login(msgspec.Struct, forbid_unknown_fields=True):

@@ -10,8 +10,8 @@ import msgspec
 from msgspec import Meta
 
 from api.schemas.common import Command, HistoryEntry, Scale, optional_text, text
-from hms_core.hazard import MAX_PARTICIPANTS, MAX_REVIEW_MONTHS, TEXT_MAX
-from hms_core.risk import DEFAULT_REVIEW_MONTHS, REASON_MAX, SCOPE_MAX, TITLE_MAX
+from hms_core.risk.assessment import DEFAULT_REVIEW_MONTHS, REASON_MAX, SCOPE_MAX, TITLE_MAX
+from hms_core.risk.hazard import MAX_PARTICIPANTS, MAX_REVIEW_MONTHS, TEXT_MAX
 
 AssessmentStatus = Literal["draft", "approved", "archived"]
 VersionStatus = Literal["in_force", "superseded", "archived"]

@@ -65,12 +65,12 @@ from litestar.testing import TestClient
 from api.app import create_app
 from api.bootstrap import build
 from api.settings import Settings
+from demo.directory import demo_directory
 from hms_core import clock
 from hms_core.access import Principal
-from hms_core.demo import demo_directory
-from hms_core.directory import unit_id_for, user_id_for
-from hms_core.hazard import Participant
-from hms_core.hr import HRLine
+from hms_core.directory.organisation import unit_id_for, user_id_for
+from hms_core.hr.figures import HRLine
+from hms_core.risk.hazard import Participant
 from tests.api.test_receipts import client_at
 from tests.conftest import DEMO_HASH, SYSTEM, _empty_pg_schema
 from tests.helpers import HELSE, HJEMME, LURA, ROVIK, SKOLE, add_user, login

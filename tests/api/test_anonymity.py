@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from hms_core.directory import user_id_for
-from hms_core.passwords import normalise_receipt_code
+from hms_core.directory.organisation import user_id_for
+from hms_core.infra.passwords import normalise_receipt_code
 from tests.api.test_receipts import client_at
 from tests.helpers import LURA, login, report_body
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from api import cli
-from api.cli_data import CSVFormatError, read_hr_csv
+from api.cli.data import CSVFormatError, read_hr_csv
 from tests.helpers import HELSE, LURA, ROVIK, SKOLE, report_body
 
 SAMPLE = Path(__file__).parent.parent / "data" / "hr_sample.csv"

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from litestar.testing import TestClient
 
-from hms_core.passwords import new_receipt_code
-from hms_core.receipt import receipt_id_for
+from hms_core.deviations.receipt import receipt_id_for
+from hms_core.infra.passwords import new_receipt_code
 from tests.helpers import report_body
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hms_core.directory import user_id_for
-from hms_core.hazard import NO_VERNEOMBUD_NOTE
+from hms_core.directory.organisation import user_id_for
+from hms_core.risk.hazard import NO_VERNEOMBUD_NOTE
 from tests.helpers import LURA, ROVIK, action_body, add_user, report_body
 
 URL = "/api/v1/risk-assessments"

@@ -22,7 +22,7 @@ import uvicorn
 
 from api.bootstrap import Services, build
 from api.settings import Settings
-from hms_core.demo import demo_directory
+from demo.directory import demo_directory
 from tests.conftest import DEMO_HASH, ON_CI, SYSTEM
 
 CHROMIUM = "/usr/bin/chromium"

@@ -10,7 +10,7 @@ import pytest
 
 from hms_core import access, clock
 from hms_core.access import Principal
-from hms_core.action import (
+from hms_core.actions.action import (
     AlreadyVerifiedError,
     CorrectiveAction,
     DueDateInPastError,
@@ -383,7 +383,7 @@ def test_the_verneombud_comments_but_neither_completes_nor_verifies():
 
 
 def test_every_event_survives_the_store_with_its_types():
-    from hms_core.serialization import MsgspecMapper
+    from hms_core.infra.serialization import MsgspecMapper
 
     mapper = MsgspecMapper()
     action = create(deviation_id=uuid4())

@@ -7,7 +7,7 @@ from itertools import combinations
 from eventsourcing.application import Application
 
 from hms_core.application import HMSApplication
-from hms_core.services.base import Service
+from hms_core.service import Service
 
 
 def own_names(cls: type) -> set[str]:

@@ -9,8 +9,8 @@ from uuid import uuid4
 import pytest
 
 from hms_core import clock
-from hms_core.categories import category_codes
-from hms_core.deviation import (
+from hms_core.deviations.categories import category_codes
+from hms_core.deviations.deviation import (
     ActionOrReasonRequiredError,
     AlreadyAcknowledgedError,
     CausesRequiredError,

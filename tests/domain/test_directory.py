@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hms_core.directory import (
+from hms_core.directory.organisation import (
     CycleError,
     Organisation,
     RoleUnitsError,

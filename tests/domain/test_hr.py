@@ -8,8 +8,8 @@ from uuid import uuid4
 import pytest
 
 from hms_core import clock
-from hms_core.directory import unit_id_for
-from hms_core.hr import (
+from hms_core.directory.organisation import unit_id_for
+from hms_core.hr.figures import (
     Figures,
     HRFigures,
     HRImportRejectedError,

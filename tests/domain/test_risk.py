@@ -10,8 +10,8 @@ import pytest
 
 from hms_core import clock
 from hms_core.errors import InvalidValue, OutOfRange, TextRequired, TextTooLong, UnknownChoice
-from hms_core.hazard import NO_VERNEOMBUD_NOTE, Participant, review_state
-from hms_core.risk import (
+from hms_core.infra.serialization import MsgspecMapper
+from hms_core.risk.assessment import (
     AssessmentArchivedError,
     AssessmentNotApprovedError,
     AssessmentNotDraftError,
@@ -24,8 +24,8 @@ from hms_core.risk import (
     UnscoredHazardError,
     add_months,
 )
-from hms_core.risk_matrix import default_matrix, parse_matrix
-from hms_core.serialization import MsgspecMapper
+from hms_core.risk.hazard import NO_VERNEOMBUD_NOTE, Participant, review_state
+from hms_core.risk.matrix import default_matrix, parse_matrix
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 UNIT = uuid4()
@@ -312,7 +312,7 @@ def test_an_unknown_hazard_is_not_found(command):
 
 
 def test_an_assessment_holds_a_bounded_number_of_hazards(monkeypatch):
-    monkeypatch.setattr("hms_core.risk.MAX_HAZARDS", 2)
+    monkeypatch.setattr("hms_core.risk.assessment.MAX_HAZARDS", 2)
     assessment = given(hazard(), hazard(THREATS, "Trusler"))
     with pytest.raises(TooManyHazardsError):
         hazard(uuid4(), "Stikkskader")(assessment)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from hms_core.risk_matrix import (
+from hms_core.risk.matrix import (
     MEASURE,
     MEASURE_OR_JUSTIFICATION,
     NOTHING,

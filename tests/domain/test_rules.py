@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hms_core import clock, rules
-from hms_core.action import CorrectiveAction, DueDateTooFarError
-from hms_core.categories import category_codes
-from hms_core.deviation import Deviation, OccurredInFutureError, PersonHarmed
-from hms_core.directory import (
+from hms_core.actions.action import CorrectiveAction, DueDateTooFarError
+from hms_core.deviations.categories import category_codes
+from hms_core.deviations.deviation import Deviation, OccurredInFutureError, PersonHarmed
+from hms_core.directory.organisation import (
     Organisation,
     User,
     check_email,
@@ -40,10 +40,10 @@ from hms_core.errors import (
     TimezoneRequired,
     TooEarlyError,
 )
-from hms_core.hr import HRLine, _Bad, parse_number, parse_period, validate_lines
-from hms_core.passwords import verify_password
-from hms_core.risk import RiskAssessment
-from hms_core.risk_matrix import RiskMatrixError, default_matrix
+from hms_core.hr.figures import HRLine, _Bad, parse_number, parse_period, validate_lines
+from hms_core.infra.passwords import verify_password
+from hms_core.risk.assessment import RiskAssessment
+from hms_core.risk.matrix import RiskMatrixError, default_matrix
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 CONTROLS = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b[31m", "\x1f", "\x7f", "\x85", "\x9f"]

@@ -9,10 +9,10 @@ from uuid import UUID, uuid4
 import msgspec
 from eventsourcing.domain import event
 
-from hms_core.categories import category_codes
-from hms_core.deviation import Deviation, PersonHarmed
+from hms_core.deviations.categories import category_codes
+from hms_core.deviations.deviation import Deviation, PersonHarmed
+from hms_core.infra.serialization import MsgspecMapper
 from hms_core.model import HMSAggregate
-from hms_core.serialization import MsgspecMapper
 
 
 def roundtrip(domain_event):

@@ -11,17 +11,17 @@ from uuid import UUID, uuid4
 import pytest
 
 from hms_core import clock
-from hms_core.action import (
+from hms_core.actions.action import (
     FollowUpExistsError,
     NoFollowUpRequiredError,
     NotOpenError,
     SelfVerificationError,
 )
-from hms_core.deviation import DeviationClosedError, OpenActionsError
-from hms_core.directory import user_id_for
+from hms_core.actions.use_cases import ActionPlan
+from hms_core.deviations.deviation import DeviationClosedError, OpenActionsError
+from hms_core.directory.organisation import user_id_for
 from hms_core.errors import Forbidden, InvalidValue, NotFound, VersionConflict
-from hms_core.services.actions import ActionPlan
-from projections.action_queries import (
+from projections.actions.queries import (
     ActionCounts,
     ActionFilter,
     action_counts_by_unit,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from hms_core import clock
-from hms_core.action import CorrectiveAction
-from hms_core.deviation import PersonHarmed
-from hms_core.directory import user_id_for
-from hms_core.passwords import digest
-from projections.audit import AuditTrailView, audit_events
+from hms_core.actions.action import CorrectiveAction
+from hms_core.deviations.deviation import PersonHarmed
+from hms_core.directory.organisation import user_id_for
+from hms_core.infra.passwords import digest
+from projections.audit.view import AuditTrailView, audit_events
 from tests.conftest import DEMO_HASH, SYSTEM
 from tests.helpers import LURA, ROVIK
 

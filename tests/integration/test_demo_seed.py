@@ -21,19 +21,19 @@ from litestar.testing import TestClient
 
 from api.app import create_app
 from api.bootstrap import build, seed_demo_directory
-from hms_core import clock
-from hms_core.action import CorrectiveAction
-from hms_core.application import HMSApplication
-from hms_core.demo_history import (
+from demo.history import (
     HistoryExistsError,
     HistoryPlan,
     OtherOrganisationError,
     seed_history,
 )
-from hms_core.deviation import Deviation
-from hms_core.directory import User
+from hms_core import clock
+from hms_core.actions.action import CorrectiveAction
+from hms_core.application import HMSApplication
+from hms_core.deviations.deviation import Deviation
+from hms_core.deviations.references import ReferenceIssued
+from hms_core.directory.organisation import User
 from hms_core.model import ANONYMOUS
-from hms_core.references import ReferenceIssued
 from tests.conftest import SYSTEM
 from tests.helpers import hms, login, report_body
 

@@ -16,12 +16,12 @@ from uuid import UUID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import projections.db
+import adapters.db
 from hms_core import clock
 from hms_core.access import system_principal
-from hms_core.directory import unit_id_for
+from hms_core.directory.organisation import unit_id_for
 from hms_core.errors import DomainError
-from hms_core.hr import HRLine
+from hms_core.hr.figures import HRLine
 from tests.helpers import HELSE, HJEMME, LURA, ROVIK, as_user, dump
 
 UNITS = [LURA, ROVIK, HJEMME]
@@ -222,7 +222,7 @@ def test_every_read_model_equals_a_rebuild_from_the_whole_log(services, history,
     services.runner.batch_size = 5000
     # The live runner's small batches were written as JSON on PostgreSQL; the rebuild
     # writes every batch with COPY, so the two ways of writing are compared too.
-    with mock.patch.object(projections.db, "COPY_THRESHOLD", 1):
+    with mock.patch.object(adapters.db, "COPY_THRESHOLD", 1):
         services.runner.rebuild()
     rebuilt = dump(services.db)
     assert rebuilt.keys() == incremental.keys()

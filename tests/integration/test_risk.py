@@ -9,13 +9,13 @@ import pytest
 
 from hms_core import clock
 from hms_core.access import figures_scope
-from hms_core.directory import user_id_for
+from hms_core.directory.organisation import user_id_for
 from hms_core.errors import Forbidden, InvalidValue, NotFound
-from hms_core.hazard import Participant
-from hms_core.risk import MeasureRequiredError
-from hms_core.risk_matrix import parse_matrix
-from hms_core.services.risk import AssessmentVersionNotFoundError
-from projections.risk_queries import (
+from hms_core.risk.assessment import MeasureRequiredError
+from hms_core.risk.hazard import Participant
+from hms_core.risk.matrix import parse_matrix
+from hms_core.risk.use_cases import AssessmentVersionNotFoundError
+from projections.risk_register.queries import (
     AssessmentFilter,
     RegisterFilter,
     heat_map,

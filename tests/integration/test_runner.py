@@ -10,11 +10,11 @@ from uuid import UUID
 
 import pytest
 
+from adapters.db import Cursor
 from api.bootstrap import build
 from hms_core import clock
 from projections.base import Projection, Tables
-from projections.db import Cursor
-from projections.runner import ProjectionRunner, RebuildError
+from projections.runner.runner import ProjectionRunner, RebuildError
 from tests.helpers import LURA, dump, live_tables
 
 
@@ -148,7 +148,7 @@ def test_rebuilt_read_models_equal_the_incrementally_built_ones(services, worker
     report_some(app, 12)
     services.runner.catch_up()
     from hms_core.access import deviation_scope
-    from projections.deviation_queries import DeviationFilter, list_deviations
+    from projections.deviations.queries import DeviationFilter, list_deviations
 
     for row in list_deviations(services.db, deviation_scope(who), DeviationFilter()).items[:6]:
         app.acknowledge_deviation(who, UUID(row["id"]))

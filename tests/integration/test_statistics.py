@@ -22,17 +22,17 @@ from hypothesis import strategies as st
 
 from hms_core import clock
 from hms_core.access import UnitScope
-from hms_core.action import CorrectiveAction
-from hms_core.categories import category_codes
-from hms_core.deviation import Deviation, PersonHarmed
-from hms_core.directory import Organisation, unit_id_for
+from hms_core.actions.action import CorrectiveAction
+from hms_core.deviations.categories import category_codes
+from hms_core.deviations.deviation import Deviation, PersonHarmed
+from hms_core.directory.organisation import Organisation, unit_id_for
 from hms_core.errors import DomainError
-from hms_core.hr import HRLine
-from projections.figures_queries import action_statistics
-from projections.statistics import CELL, COUNTED, StatisticsView
-from projections.statistics_cells import CUBES
-from projections.statistics_queries import deviation_statistics, median
-from projections.statistics_selection import select_units
+from hms_core.hr.figures import HRLine
+from projections.statistics.cells import CUBES
+from projections.statistics.figures import action_statistics
+from projections.statistics.queries import deviation_statistics, median
+from projections.statistics.selection import select_units
+from projections.statistics.view import CELL, COUNTED, StatisticsView
 from tests.conftest import SYSTEM
 from tests.helpers import HELSE, HJEMME, IT, LURA, ROVIK, SKOLE
 

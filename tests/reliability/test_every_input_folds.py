@@ -37,15 +37,15 @@ from litestar.testing import TestClient
 from api.app import create_app
 from hms_core import access, clock, rules
 from hms_core.access import system_principal
-from hms_core.categories import CAUSE_KINDS, DEFAULT_CATEGORIES, PERSON_KINDS
-from hms_core.deviation import CLOCK_SKEW, PersonHarmed
-from hms_core.directory import ORGANISATION_ID, ROLES, UNIT_KINDS, user_id_for
+from hms_core.actions.use_cases import ActionPlan
+from hms_core.deviations.categories import CAUSE_KINDS, DEFAULT_CATEGORIES, PERSON_KINDS
+from hms_core.deviations.deviation import CLOCK_SKEW, PersonHarmed
+from hms_core.directory.org_import import DirectoryDocument, UnitDocument, UserDocument
+from hms_core.directory.organisation import ORGANISATION_ID, ROLES, UNIT_KINDS, user_id_for
 from hms_core.errors import DomainError, Forbidden
-from hms_core.hazard import PARTICIPANT_ROLES, Participant
-from hms_core.hr import HRLine
-from hms_core.services.actions import ActionPlan
-from hms_core.services.org_import import DirectoryDocument, UnitDocument, UserDocument
-from projections.action_queries import (
+from hms_core.hr.figures import HRLine
+from hms_core.risk.hazard import PARTICIPANT_ROLES, Participant
+from projections.actions.queries import (
     ActionFilter,
     action_counts_by_unit,
     actions_on_time,
@@ -53,20 +53,20 @@ from projections.action_queries import (
     list_actions,
     overdue_actions,
 )
-from projections.actions import STATUS_FILTERS
-from projections.audit import audit_events
-from projections.deviation_queries import DeviationFilter, count_deviations, list_deviations
-from projections.figures_queries import action_statistics, hr_statistics
+from projections.actions.view import STATUS_FILTERS
+from projections.audit.view import audit_events
+from projections.deviations.queries import DeviationFilter, count_deviations, list_deviations
 from projections.inbox import what_needs_me
-from projections.risk_queries import (
+from projections.risk_register.queries import (
     AssessmentFilter,
     RegisterFilter,
     heat_map,
     list_assessments,
     list_register,
 )
-from projections.statistics_queries import deviation_statistics
-from projections.users import list_users
+from projections.statistics.figures import action_statistics, hr_statistics
+from projections.statistics.queries import deviation_statistics
+from projections.users.view import list_users
 from tests.helpers import as_user
 
 EXAMPLES = int(os.environ.get("HMS_FUZZ_EXAMPLES", "12"))

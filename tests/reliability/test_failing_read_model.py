@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from projections.statistics import StatisticsView
+from projections.statistics.view import StatisticsView
 from tests.helpers import dump, hms, report_body
 
 POISON = "Giftig sak"

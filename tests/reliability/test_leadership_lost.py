@@ -14,7 +14,7 @@ import os
 
 import psycopg
 
-from projections.leadership import Leadership
+from adapters.leadership import Leadership
 
 
 def leadership(services, tmp_path) -> Leadership:

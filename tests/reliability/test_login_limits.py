@@ -20,7 +20,7 @@ from api.app import create_app
 from api.limits import PER_ADDRESS, PER_USER, RECEIPTS_PER_ADDRESS
 from api.security import TrustedProxies, client_address
 from api.settings import ConfigurationError, Settings
-from hms_core.passwords import new_receipt_code
+from hms_core.infra.passwords import new_receipt_code
 from tests.browser.fixtures import serving
 from tests.helpers import report_body
 

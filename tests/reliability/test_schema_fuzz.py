@@ -29,9 +29,9 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from api.app import create_app
 from api.bootstrap import build
 from api.settings import Settings
+from demo.directory import demo_directory
 from hms_core.access import system_principal
-from hms_core.demo import demo_directory
-from hms_core.directory import user_id_for
+from hms_core.directory.organisation import user_id_for
 from tests.conftest import DEMO_HASH, SYSTEM
 from tests.processes import free_port
 

@@ -1,7 +1,7 @@
 """Which errors are an outage (503, try again) and which a fault (500): real errors from
 both stores, and the timeouts that keep a wait on the database short.
 
-`projections.db.is_unavailable` decides whether a request gets a 503 and whether the
+`adapters.db.is_unavailable` decides whether a request gets a 503 and whether the
 projection runner waits for the database or names a read model as failed, so it must
 know the errors each driver and the event store really raise.
 """
@@ -20,10 +20,10 @@ from eventsourcing.persistence import PersistenceError
 from litestar import Litestar, get
 from litestar.testing import TestClient
 
+from adapters.db import SQLiteDatabase, is_unavailable
 from api.bootstrap import build
 from api.errors import OutageGuard
 from hms_core import clock
-from projections.db import SQLiteDatabase, is_unavailable
 from tests.helpers import LURA, as_user
 
 

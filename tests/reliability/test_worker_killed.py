@@ -15,7 +15,7 @@ import time
 from datetime import date
 
 from api.bootstrap import build
-from hms_core.demo_history import HistoryPlan, seed_history
+from demo.history import HistoryPlan, seed_history
 from tests.helpers import dump
 from tests.processes import hms_process, stop
 
