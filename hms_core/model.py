@@ -2,7 +2,7 @@
 
 Events take their timestamp from `hms_core.clock`, carry a `class_version` so they can
 be upcast, and every command names its `actor`: a user id, `anonymous`, or
-`system:<policy>`.
+`system:<name>` (the product acting by itself: an import, the demo seeder).
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ from hms_core import clock
 from hms_core.errors import VersionConflict
 
 ANONYMOUS = "anonymous"
-
-
-def system_actor(policy: str) -> str:
-    return f"system:{policy}"
+SYSTEM_PREFIX = "system:"  # `system:<name>`: the product acting by itself
 
 
 class HMSAggregate(Aggregate):

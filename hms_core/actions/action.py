@@ -14,14 +14,25 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from hms_core import clock, rules
-from hms_core.errors import Conflict, Forbidden, InvalidValue
+from hms_core.actions.errors import (
+    AlreadyVerifiedError,
+    DueDateInPastError,
+    DueDateTooFarError,
+    FollowUpExistsError,
+    NoFollowUpRequiredError,
+    NotDoneError,
+    NotOpenError,
+    SameDueDateError,
+    SameOwnerError,
+    SelfVerificationError,
+)
+from hms_core.errors import InvalidValue
 from hms_core.model import HMSAggregate
 
 OPEN = "open"
 DONE = "done"
 VERIFIED = "verified"
 CANCELLED = "cancelled"
-STATUSES = (OPEN, DONE, VERIFIED, CANCELLED)
 
 FROM_DEVIATION = "deviation"
 FROM_HAZARD = "risk_assessment"
@@ -33,60 +44,6 @@ TEXT_MAX = 4000
 REASON_MAX = 1000
 # A due date further ahead than this is a typing error, not a plan.
 MAX_DAYS_AHEAD = 5 * 366
-
-
-class NotOpenError(Conflict):
-    code = "action_not_open"
-    message = "Tiltaket er ikke åpent lenger."
-
-
-class NotDoneError(Conflict):
-    code = "action_not_done"
-    message = "Tiltaket må meldes utført før det kan verifiseres."
-
-
-class AlreadyVerifiedError(Conflict):
-    code = "already_verified"
-    message = "Tiltaket er allerede verifisert."
-
-
-class SameOwnerError(Conflict):
-    code = "same_owner"
-    message = "Tiltaket eies allerede av denne personen."
-
-
-class SameDueDateError(Conflict):
-    code = "same_due_date"
-    message = "Tiltaket har allerede denne fristen."
-
-
-class NoFollowUpRequiredError(Conflict):
-    code = "no_follow_up_required"
-    message = "Bare et tiltak som er verifisert som ikke virksomt kan følges opp med et nytt."
-
-
-class FollowUpExistsError(Conflict):
-    code = "follow_up_exists"
-    message = "Tiltaket har allerede et oppfølgingstiltak."
-
-
-class SelfVerificationError(Forbidden):
-    code = "self_verification"
-    message = "Den som utførte tiltaket kan ikke selv verifisere det, med mindre hen leder enheten."
-
-
-class DueDateInPastError(InvalidValue):
-    code = "due_date_in_past"
-
-    def __init__(self) -> None:
-        super().__init__("due_date", "Fristen kan ikke være tilbake i tid.")
-
-
-class DueDateTooFarError(InvalidValue):
-    code = "due_date_too_far"
-
-    def __init__(self) -> None:
-        super().__init__("due_date", "Fristen kan være høyst fem år fram i tid.")
 
 
 class CorrectiveAction(HMSAggregate):
@@ -280,6 +237,11 @@ class CorrectiveAction(HMSAggregate):
         return self.status == CANCELLED or (
             self.status == VERIFIED and (self.effective or self.follow_up_id is not None)
         )
+
+    @property
+    def awaits_follow_up(self) -> bool:
+        """Verified as not effective, and no follow-up action planned yet."""
+        return self.follow_up_required and self.follow_up_id is None
 
     def is_overdue(self, today: date) -> bool:
         return self.is_open and self.due_date < today

@@ -10,13 +10,23 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
-import msgspec
 from eventsourcing.domain import event
 
 from hms_core import clock, rules
-from hms_core.deviations.categories import CAUSE_KINDS, PERSON_KINDS
-from hms_core.errors import Conflict, InvalidValue
-from hms_core.model import HMSAggregate
+from hms_core.deviations.categories import CAUSE_KINDS
+from hms_core.deviations.errors import (
+    ActionOrReasonRequiredError,
+    AlreadyAcknowledgedError,
+    CausesRequiredError,
+    DeviationClosedError,
+    DeviationNotClosedError,
+    OccurredInFutureError,
+    OpenActionsError,
+    SameUnitTransferError,
+)
+from hms_core.deviations.person_harmed import PersonHarmed
+from hms_core.errors import InvalidValue
+from hms_core.model import ANONYMOUS, HMSAggregate
 
 REPORTED = "reported"
 UNDER_TREATMENT = "under_treatment"
@@ -26,101 +36,8 @@ TITLE_MAX = 150
 TEXT_MAX = 4000
 LOCATION_MAX = 200
 REASON_MAX = 1000
-NAME_MAX = 120
-HEALTH_MAX = 2000
 # A report's time of occurrence may be this far ahead of our clock (phones drift).
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-class DeviationClosedError(Conflict):
-    code = "deviation_closed"
-    message = "Saken er lukket. Gjenåpne den først."
-
-
-class DeviationNotClosedError(Conflict):
-    code = "deviation_not_closed"
-    message = "Saken er ikke lukket og kan ikke gjenåpnes."
-
-
-class AlreadyAcknowledgedError(Conflict):
-    code = "already_acknowledged"
-    message = "Saken er allerede tatt til behandling."
-
-
-class SameUnitTransferError(Conflict):
-    code = "same_unit"
-    message = "Saken hører allerede til denne enheten."
-
-
-class CausesRequiredError(Conflict):
-    code = "causes_required"
-    message = "Registrer årsak (klassifiser saken) før den lukkes."
-
-
-class ActionOrReasonRequiredError(Conflict):
-    code = "action_or_reason_required"
-    message = "Opprett tiltak, eller begrunn hvorfor ingen tiltak trengs, før saken lukkes."
-
-
-class OpenActionsError(Conflict):
-    code = "open_actions"
-    message = "Saken har åpne tiltak. Gi en begrunnelse for å lukke den likevel."
-
-
-class OccurredInFutureError(InvalidValue):
-    code = "occurred_in_future"
-
-    def __init__(self) -> None:
-        super().__init__("occurred_at", "Tidspunktet for hendelsen kan ikke være fram i tid.")
-
-
-class PersonHarmed(msgspec.Struct, frozen=True, omit_defaults=True):
-    """Who was hurt, and whether it led to absence.
-
-    AML § 5-1: the injured person may be named (shown only to the unit's leader, HMS
-    officers and the person), and health details beyond the injury are kept only with
-    that person's recorded consent.
-    """
-
-    kind: str
-    absence: bool = False
-    absence_days: int | None = None
-    name: str | None = None
-    person_id: UUID | None = None
-    health_details: str | None = None
-    health_consent: bool = False
-
-    def validated(self) -> PersonHarmed:
-        rules.choice("person_harmed.kind", self.kind, PERSON_KINDS)
-        if self.absence_days is not None:
-            rules.in_range("person_harmed.absence_days", self.absence_days, 0, 366)
-        if self.absence_days and not self.absence:
-            raise InvalidValue("person_harmed.absence", "Fravær må krysses av når dager oppgis.")
-        name = rules.optional_text("person_harmed.name", self.name, NAME_MAX)
-        details = rules.optional_text(
-            "person_harmed.health_details", self.health_details, HEALTH_MAX, multiline=True
-        )
-        if details and not self.health_consent:
-            raise InvalidValue(
-                "person_harmed.health_consent",
-                "Helseopplysninger kan bare lagres med samtykke fra den skadde.",
-            )
-        return msgspec.structs.replace(
-            self,
-            absence=bool(self.absence),
-            name=name,
-            person_id=check_person_id(self.person_id),
-            health_details=details,
-            health_consent=bool(details),
-        )
-
-    @property
-    def is_named(self) -> bool:
-        return bool(self.name or self.person_id)
-
-    def without_identity(self) -> PersonHarmed:
-        """What those who may not know who was hurt get to see."""
-        return PersonHarmed(kind=self.kind, absence=self.absence, absence_days=self.absence_days)
 
 
 class Deviation(HMSAggregate):
@@ -205,7 +122,7 @@ class Deviation(HMSAggregate):
             serious_injury=bool(serious_injury),
             anonymous=bool(anonymous),
             reporter_id=None if anonymous else reporter_id,
-            actor="anonymous" if anonymous else actor,
+            actor=ANONYMOUS if anonymous else actor,
         )
 
     # --- handling ------------------------------------------------------------------
@@ -427,13 +344,3 @@ def check_causes(causes: tuple[str, ...]) -> tuple[str, ...]:
         raise InvalidValue("causes", "Oppgi årsakene som en liste.")
     causes = tuple(rules.choice("causes", cause, CAUSE_KINDS) for cause in causes)
     return tuple(dict.fromkeys(causes))
-
-
-def check_person_id(person_id: UUID | None) -> UUID | None:
-    if person_id is not None and not isinstance(person_id, UUID):
-        raise InvalidValue("person_harmed.person_id", "Ugyldig id.")
-    return person_id
-
-
-def reference_for(year: int, number: int) -> str:
-    return f"AVV-{year}-{number:06d}"

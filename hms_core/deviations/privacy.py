@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import EventSourcedLog
 from eventsourcing.domain import DomainEvent
-from eventsourcing.persistence import EventStore
 
 from hms_core import clock
 
@@ -29,17 +27,12 @@ def reads_log_id(record_id: UUID) -> UUID:
     return uuid5(NAMESPACE_URL, f"hms:personal-data-reads/{record_id}")
 
 
-def record_read(events: EventStore, record_id: UUID, actor: str) -> PersonalDataRead:
-    log = EventSourcedLog(events, reads_log_id(record_id), PersonalDataRead)
-    last = log.get_last()
+def read_of(record_id: UUID, actor: str, after: PersonalDataRead | None) -> PersonalDataRead:
+    """`actor`'s read of `record_id`, the next in its log `after` the last one recorded."""
     return PersonalDataRead(
-        originator_id=log.originator_id,
-        originator_version=(last.originator_version + 1) if last else 1,
+        originator_id=reads_log_id(record_id),
+        originator_version=(after.originator_version + 1) if after else 1,
         timestamp=clock.now(),
         record_id=record_id,
         actor=actor,
     )
-
-
-def reads_of(events: EventStore, record_id: UUID) -> list[PersonalDataRead]:
-    return list(EventSourcedLog(events, reads_log_id(record_id), PersonalDataRead).get())

@@ -3,34 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 import msgspec
 
-from hms_core import access, clock
+from hms_core import access
 from hms_core.access import Principal
+from hms_core.commands import Change
 from hms_core.deviations import privacy
 from hms_core.deviations.categories import DEFAULT_CATEGORIES, category_codes
-from hms_core.deviations.deviation import Deviation, PersonHarmed
+from hms_core.deviations.commands import (
+    AcknowledgeDeviation,
+    AddInformation,
+    ClassifyDeviation,
+    CloseDeviation,
+    CommentDeviation,
+    GiveFeedback,
+    ReopenDeviation,
+    ReportDeviation,
+    TransferDeviation,
+    person_harmed,
+)
+from hms_core.deviations.deviation import Deviation
+from hms_core.deviations.errors import DeviationNotFoundError, ReceiptNotFoundError
+from hms_core.deviations.privacy import PersonalDataRead
 from hms_core.deviations.receipt import Receipt, receipt_id_for
-from hms_core.deviations.references import References, format_reference
 from hms_core.errors import NotFound
 from hms_core.infra.passwords import new_receipt_code
 from hms_core.model import ANONYMOUS
-from hms_core.service import Service, command
+from hms_core.service import Service, UsesActions, UsesDirectory, command, takes
+
+if TYPE_CHECKING:
+
+    class _Base(Service, UsesDirectory, UsesActions):
+        """What these use cases call of the directory's and the actions' (HMSApplication)."""
+
+else:
+    _Base = Service
 
 PREFIX = "AVV"
-
-
-class DeviationNotFoundError(NotFound):
-    code = "deviation_not_found"
-    message = "Fant ikke avviket."
-
-
-class ReceiptNotFoundError(NotFound):
-    code = "receipt_not_found"
-    message = "Fant ingen sak med denne kvitteringskoden."
 
 
 class ReportReceipt(msgspec.Struct, frozen=True):
@@ -40,7 +52,7 @@ class ReportReceipt(msgspec.Struct, frozen=True):
     receipt_code: str | None = None
 
 
-class DeviationService(Service):
+class DeviationService(_Base):
     categories = DEFAULT_CATEGORIES
 
     @property
@@ -48,48 +60,21 @@ class DeviationService(Service):
         return category_codes(self.categories)
 
     @command
-    def report_deviation(
-        self,
-        by: Principal,
-        *,
-        title: str,
-        description: str,
-        occurred_at: datetime,
-        unit_id: UUID,
-        category: str,
-        severity: int,
-        location: str | None = None,
-        immediate_action: str | None = None,
-        person_harmed: PersonHarmed | None = None,
-        serious_injury: bool = False,
-        anonymous: bool = False,
-    ) -> ReportReceipt:
+    @takes(ReportDeviation)
+    def report_deviation(self, by: Principal, data: ReportDeviation) -> ReportReceipt:
         """Report a deviation in any unit; anonymous reports get a receipt code instead."""
-        self.unit_in_tree(unit_id, "unit_id")
-        year = clock.now().astimezone(clock.timezone()).year
-        references = References(self.events)
-        number = references.last_number(PREFIX, year) + 1
+        self.unit_in_tree(data.unit_id, "unit_id")
+        number = self.next_reference(PREFIX)
         deviation = Deviation.report(
-            reference=format_reference(PREFIX, year, number),
-            title=title,
-            description=description,
-            occurred_at=occurred_at,
-            unit_id=unit_id,
-            location=location,
-            category=category,
+            reference=number.text,
             categories=self.category_codes,
-            severity=severity,
-            immediate_action=immediate_action,
-            person_harmed=person_harmed,
-            serious_injury=serious_injury,
-            anonymous=anonymous,
-            reporter_id=None if anonymous else by.user_id,
-            actor=ANONYMOUS if anonymous else by.actor,
+            reporter_id=None if data.anonymous else by.user_id,
+            actor=ANONYMOUS if data.anonymous else by.actor,
+            **data.fields(person_harmed=person_harmed(data.person_harmed)),
         )
-        issued = references.issue(PREFIX, year, number, deviation.id)
-        code = new_receipt_code() if anonymous else None
+        code = new_receipt_code() if data.anonymous else None
         receipt = Receipt.issue(code, deviation.id) if code else None
-        self.save(deviation, issued, receipt)
+        self.save(deviation, number.issued_to(deviation.id), receipt)
         return ReportReceipt(deviation.id, deviation.reference, deviation.status, code)
 
     # --- reading -------------------------------------------------------------------
@@ -111,7 +96,7 @@ class DeviationService(Service):
         try:
             access.check_read_deviation(by, deviation)
         except NotFound:
-            events = self.events.get(deviation_id)
+            events = self.history(deviation_id)
             transfers = [e for e in events if isinstance(e, Deviation.Transferred)]
             if not transfers or transfers[-1].actor != by.actor:
                 raise DeviationNotFoundError from None
@@ -124,11 +109,13 @@ class DeviationService(Service):
 
     @command
     def _record_personal_data_read(self, record_id: UUID, actor: str) -> None:
-        self.save(privacy.record_read(self.events, record_id, actor))
+        earlier = self.history(privacy.reads_log_id(record_id))
+        self.save(privacy.read_of(record_id, actor, after=earlier[-1] if earlier else None))
 
-    def personal_data_reads(self, by: Principal, deviation_id: UUID) -> list:
+    def personal_data_reads(self, by: Principal, deviation_id: UUID) -> list[PersonalDataRead]:
+        """Who opened the case while it named an injured person, and when (HMS officers)."""
         access.check_audit(by)
-        return privacy.reads_of(self.events, deviation_id)
+        return self.history(privacy.reads_log_id(deviation_id))
 
     # --- handling ------------------------------------------------------------------
 
@@ -136,144 +123,87 @@ class DeviationService(Service):
         self,
         by: Principal,
         deviation_id: UUID,
-        expected_version: int | None,
+        data: Change | None,
         change: Callable[[Deviation], object],
         check: Callable[[Principal, Deviation], None] = access.check_handle_deviation,
     ) -> int:
         deviation = self.deviation(deviation_id)
         check(by, deviation)
-        deviation.check_version(expected_version)
+        deviation.check_version(data.expected_version if data else None)
         change(deviation)
         self.save(deviation)
         return deviation.version
 
     @command
+    @takes(AcknowledgeDeviation)
     def acknowledge_deviation(
-        self, by: Principal, deviation_id: UUID, *, expected_version: int | None = None
+        self, by: Principal, deviation_id: UUID, data: AcknowledgeDeviation
     ) -> int:
         """The handler takes the case."""
         return self._handle(
-            by,
-            deviation_id,
-            expected_version,
-            lambda d: d.acknowledge(actor=by.actor, handler_id=by.user_id),
+            by, deviation_id, data, lambda d: d.acknowledge(actor=by.actor, handler_id=by.user_id)
         )
 
     @command
-    def classify_deviation(
-        self,
-        by: Principal,
-        deviation_id: UUID,
-        *,
-        category: str,
-        severity: int,
-        recurrence_probability: int,
-        causes: tuple[str, ...],
-        cause_description: str | None = None,
-        expected_version: int | None = None,
-    ) -> int:
+    @takes(ClassifyDeviation)
+    def classify_deviation(self, by: Principal, deviation_id: UUID, data: ClassifyDeviation) -> int:
         """Record category, severity, probability of recurrence and causes."""
+        categories = self.category_codes
         return self._handle(
             by,
             deviation_id,
-            expected_version,
-            lambda d: d.classify(
-                actor=by.actor,
-                category=category,
-                categories=self.category_codes,
-                severity=severity,
-                recurrence_probability=recurrence_probability,
-                causes=tuple(causes),
-                cause_description=cause_description,
-            ),
+            data,
+            lambda d: d.classify(actor=by.actor, categories=categories, **data.fields()),
         )
 
     @command
-    def comment_deviation(
-        self,
-        by: Principal,
-        deviation_id: UUID,
-        *,
-        text: str,
-        visible_to_reporter: bool = False,
-        expected_version: int | None = None,
-    ) -> int:
+    @takes(CommentDeviation)
+    def comment_deviation(self, by: Principal, deviation_id: UUID, data: CommentDeviation) -> int:
         """A note on the case from anyone who may read it."""
         return self._handle(
             by,
             deviation_id,
-            expected_version,
-            lambda d: d.comment(
-                actor=by.actor,
-                comment_id=uuid4(),
-                text=text,
-                visible_to_reporter=visible_to_reporter,
-            ),
+            data,
+            lambda d: d.comment(actor=by.actor, comment_id=uuid4(), **data.fields()),
             check=access.check_comment_deviation,
         )
 
     @command
-    def give_feedback(
-        self, by: Principal, deviation_id: UUID, *, text: str, expected_version: int | None = None
-    ) -> int:
+    @takes(GiveFeedback)
+    def give_feedback(self, by: Principal, deviation_id: UUID, data: GiveFeedback) -> int:
         """Tell the reporter what became of their report."""
         return self._handle(
-            by, deviation_id, expected_version, lambda d: d.give_feedback(actor=by.actor, text=text)
+            by, deviation_id, data, lambda d: d.give_feedback(actor=by.actor, text=data.text)
         )
 
     @command
-    def transfer_deviation(
-        self,
-        by: Principal,
-        deviation_id: UUID,
-        *,
-        to_unit_id: UUID,
-        reason: str,
-        expected_version: int | None = None,
-    ) -> int:
+    @takes(TransferDeviation)
+    def transfer_deviation(self, by: Principal, deviation_id: UUID, data: TransferDeviation) -> int:
         """Hand the case to another unit."""
-        self.unit_in_tree(to_unit_id, "to_unit_id")
+        self.unit_in_tree(data.to_unit_id, "to_unit_id")
         return self._handle(
-            by,
-            deviation_id,
-            expected_version,
-            lambda d: d.transfer(actor=by.actor, to_unit_id=to_unit_id, reason=reason),
+            by, deviation_id, data, lambda d: d.transfer(actor=by.actor, **data.fields())
         )
 
     @command
-    def close_deviation(
-        self,
-        by: Principal,
-        deviation_id: UUID,
-        *,
-        conclusion: str,
-        no_action_reason: str | None = None,
-        open_actions_reason: str | None = None,
-        feedback: str | None = None,
-        expected_version: int | None = None,
-    ) -> int:
+    @takes(CloseDeviation)
+    def close_deviation(self, by: Principal, deviation_id: UUID, data: CloseDeviation) -> int:
         """Close with a conclusion; open actions stay open and need a reason."""
         return self._handle(
             by,
             deviation_id,
-            expected_version,
+            data,
             lambda d: d.close(
-                actor=by.actor,
-                conclusion=conclusion,
-                no_action_reason=no_action_reason,
-                open_action_ids=self.open_action_ids(d.action_ids),
-                open_actions_reason=open_actions_reason,
-                feedback=feedback,
+                actor=by.actor, open_action_ids=self.open_action_ids(d.action_ids), **data.fields()
             ),
         )
 
     @command
-    def reopen_deviation(
-        self, by: Principal, deviation_id: UUID, *, reason: str, expected_version: int | None = None
-    ) -> int:
+    @takes(ReopenDeviation)
+    def reopen_deviation(self, by: Principal, deviation_id: UUID, data: ReopenDeviation) -> int:
         """Open a closed case again."""
         return self._handle(
-            by, deviation_id, expected_version, lambda d: d.reopen(actor=by.actor, reason=reason)
+            by, deviation_id, data, lambda d: d.reopen(actor=by.actor, reason=data.reason)
         )
 
     # --- the anonymous reporter's receipt ------------------------------------------
@@ -284,20 +214,22 @@ class DeviationService(Service):
         return self.deviation(receipt.deviation_id)
 
     @command
-    def add_information_by_receipt(self, code: str, *, text: str) -> int:
+    @takes(AddInformation)
+    def add_information_by_receipt(self, code: str, data: AddInformation) -> int:
         """The anonymous reporter adds to their report."""
         deviation = self.deviation_by_receipt(code)
-        deviation.add_information(actor=ANONYMOUS, text=text)
+        deviation.add_information(actor=ANONYMOUS, text=data.text)
         self.save(deviation)
         return deviation.version
 
     @command
-    def add_information(self, by: Principal, deviation_id: UUID, *, text: str) -> int:
+    @takes(AddInformation)
+    def add_information(self, by: Principal, deviation_id: UUID, data: AddInformation) -> int:
         """A named reporter adds to their own report."""
         return self._handle(
             by,
             deviation_id,
             None,
-            lambda d: d.add_information(actor=by.actor, text=text),
+            lambda d: d.add_information(actor=by.actor, text=data.text),
             access.check_add_information,
         )

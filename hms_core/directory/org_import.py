@@ -6,15 +6,25 @@ the same document twice changes nothing, and a changed document records only cha
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import msgspec
 
 from hms_core import access, rules
 from hms_core.access import Principal
-from hms_core.directory.organisation import Organisation, User, initial_password_hash, unit_id_for
+from hms_core.directory.organisation import Organisation, unit_id_for
+from hms_core.directory.user import User, initial_password_hash
 from hms_core.errors import InvalidValue
-from hms_core.service import Service, command
+from hms_core.service import Service, UsesDirectory, command
+
+if TYPE_CHECKING:
+
+    class _Base(Service, UsesDirectory):
+        """What these use cases call of the directory's."""
+
+else:
+    _Base = Service
 
 # Deeper than any municipality's tree; bounds the recursion over a document.
 MAX_DEPTH = 20
@@ -52,7 +62,7 @@ class ImportResult(msgspec.Struct):
     users_changed: int = 0
 
 
-class OrgImportService(Service):
+class OrgImportService(_Base):
     @command
     def import_directory(self, by: Principal, document: DirectoryDocument) -> ImportResult:
         """Add or update every unit and user in the document, in one transaction."""

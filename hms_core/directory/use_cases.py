@@ -8,27 +8,19 @@ from uuid import UUID, uuid4
 
 from hms_core import access
 from hms_core.access import Principal
-from hms_core.directory.organisation import (
-    ORGANISATION_ID,
-    Organisation,
+from hms_core.directory.errors import (
+    OrganisationMissingError,
     UnknownUnitError,
     UnknownUserError,
-    User,
     UsernameTakenError,
-    check_password,
-    initial_password_hash,
-    user_id_for,
 )
-from hms_core.errors import InvalidValue, NotFound
+from hms_core.directory.organisation import ORGANISATION_ID, Organisation
+from hms_core.directory.user import User, check_password, initial_password_hash, user_id_for
+from hms_core.errors import InvalidValue
 from hms_core.infra.passwords import digest, hash_password, new_secret, verify_password
 from hms_core.service import Service, command
 
 TOKEN_PREFIX = "hms_"  # noqa: S105 - a prefix, not a secret
-
-
-class OrganisationMissingError(NotFound):
-    code = "no_organisation"
-    message = "Organisasjonen er ikke satt opp ennå."
 
 
 class DirectoryService(Service):
@@ -236,7 +228,7 @@ class DirectoryService(Service):
         return f"{TOKEN_PREFIX}{user.id.hex}.{token_id.hex}.{secret}"
 
     def principal_for_token(self, token: str) -> Principal | None:
-        """Whose bearer token this is, if it is valid and not revoked."""
+        """Whose bearer token this is, if it is one the user was issued."""
         try:
             user_hex, token_hex, secret = token.removeprefix(TOKEN_PREFIX).split(".", 2)
             user_id, token_id = UUID(hex=user_hex), UUID(hex=token_hex)

@@ -24,6 +24,7 @@ from eventsourcing.domain import event
 from hms_core import rules
 from hms_core.directory.organisation import unit_id_for
 from hms_core.errors import InvalidValue
+from hms_core.hr.errors import HRImportRejectedError, LineProblem, NoLinesError
 from hms_core.model import HMSAggregate
 
 _HR = uuid5(NAMESPACE_URL, "hms:hr-figures")
@@ -62,33 +63,6 @@ class Figures(msgspec.Struct, frozen=True):
     fte: float | None = None
 
 
-class LineProblem(msgspec.Struct, frozen=True):
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"linje {self.line}, {self.field}: {self.message}"
-
-
-class HRImportRejectedError(InvalidValue):
-    """Some lines are bad; nothing was recorded. `problems` names each one."""
-
-    code = "hr_import_rejected"
-
-    def __init__(self, problems: Iterable[LineProblem]) -> None:
-        self.problems = tuple(problems)
-        listed = "; ".join(str(p).rstrip(".") for p in self.problems)
-        super().__init__("lines", f"{len(self.problems)} feil, ingenting er lagret: {listed}.")
-
-
-class NoLinesError(InvalidValue):
-    code = "hr_import_empty"
-
-    def __init__(self) -> None:
-        super().__init__("lines", "Importen har ingen linjer med tall.")
-
-
 class _Bad(ValueError):
     """A field's problem, in Norwegian."""
 
@@ -117,16 +91,9 @@ class HRFigures(HMSAggregate):
 
     @classmethod
     def record(cls, figures: Figures, *, actor: str) -> HRFigures:
-        """The first figures of a unit and period."""
-        return cls(
-            unit_id=figures.unit_id,
-            period=figures.period,
-            sick_leave_percent=figures.sick_leave_percent,
-            turnover_percent=figures.turnover_percent,
-            hours_worked=figures.hours_worked,
-            fte=figures.fte,
-            actor=actor,
-        )
+        """The first figures of a unit and period: Recorded takes a validated line's
+        fields, each by its own name, and who recorded them."""
+        return cls(**msgspec.structs.asdict(figures), actor=actor)
 
     def revise(self, figures: Figures, *, actor: str) -> bool:
         """Replace the figures with a later import's; False, and no event, if unchanged."""

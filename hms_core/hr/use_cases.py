@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import msgspec
@@ -11,7 +12,15 @@ from hms_core import access, clock
 from hms_core.access import Principal
 from hms_core.errors import NotFound
 from hms_core.hr.figures import HRFigures, HRLine, hr_figures_id, validate_lines
-from hms_core.service import Service, command
+from hms_core.service import Service, UsesDirectory, command
+
+if TYPE_CHECKING:
+
+    class _Base(Service, UsesDirectory):
+        """What these use cases call of the directory's."""
+
+else:
+    _Base = Service
 
 
 class HRImportResult(msgspec.Struct):
@@ -21,7 +30,7 @@ class HRImportResult(msgspec.Struct):
     unchanged: int = 0
 
 
-class HRService(Service):
+class HRService(_Base):
     @command
     def import_hr_figures(self, by: Principal, lines: Iterable[HRLine]) -> HRImportResult:
         """Record every line's figures in one transaction, or none if any line is bad."""

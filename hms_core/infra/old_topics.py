@@ -16,7 +16,8 @@ from hms_core.deviations.deviation import Deviation
 from hms_core.deviations.privacy import PersonalDataRead
 from hms_core.deviations.receipt import Receipt
 from hms_core.deviations.references import ReferenceIssued
-from hms_core.directory.organisation import Organisation, User
+from hms_core.directory.organisation import Organisation
+from hms_core.directory.user import User
 from hms_core.hr.figures import HRFigures
 from hms_core.risk.assessment import RiskAssessment
 
@@ -29,6 +30,7 @@ MOVED: dict[str, type] = {
     "hms_core.references:ReferenceIssued": ReferenceIssued,
     "hms_core.directory:Organisation": Organisation,
     "hms_core.directory:User": User,
+    "hms_core.directory.organisation:User": User,  # commit 0fe8d6b; split off in issue 10
     "hms_core.hr:HRFigures": HRFigures,
     "hms_core.risk:RiskAssessment": RiskAssessment,
 }

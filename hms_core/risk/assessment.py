@@ -18,48 +18,32 @@ from eventsourcing.domain import event
 
 from hms_core import clock, rules
 from hms_core.model import HMSAggregate
-from hms_core.risk.errors import (
-    ApprovalBlocked,
-    AssessmentArchivedError,
-    AssessmentNotApprovedError,
-    AssessmentNotDraftError,
-    MeasureOrJustificationRequiredError,
-    MeasureRequiredError,
-    NoHazardsError,
-    TooManyHazardsError,
-    UnknownHazardError,
-    UnscoredHazardError,
-)
+from hms_core.risk.errors import AssessmentNotApprovedError, TooManyHazardsError
 from hms_core.risk.hazard import (
     MAX_HAZARDS,
-    VERNEOMBUD,
     ApprovedVersion,
     Hazard,
     Participant,
-    ReviewState,
     add_months,
     check_hazard_texts,
     check_participants,
     check_review_interval,
     check_scores,
-    review_state,
 )
-from hms_core.risk.matrix import MEASURE, MEASURE_OR_JUSTIFICATION, RiskMatrix
-
-DRAFT = "draft"
-APPROVED = "approved"
-ARCHIVED = "archived"
-
-
-TITLE_MAX = 150
-SCOPE_MAX = 2000
-REASON_MAX = 1000
-DEFAULT_REVIEW_MONTHS = 12
-# Deviations linked to one hazard since approval that make it "recur" (review due).
-RECURRENCE_THRESHOLD = 2
+from hms_core.risk.matrix import RiskMatrix
+from hms_core.risk.state import (
+    APPROVED,
+    ARCHIVED,
+    DEFAULT_REVIEW_MONTHS,
+    DRAFT,
+    REASON_MAX,
+    SCOPE_MAX,
+    TITLE_MAX,
+    AssessmentState,
+)
 
 
-class RiskAssessment(HMSAggregate):
+class RiskAssessment(AssessmentState, HMSAggregate):
     """The hazards of one activity or area of a unit, scored, with their measures."""
 
     @event("Created")
@@ -315,25 +299,6 @@ class RiskAssessment(HMSAggregate):
 
     # --- approval, revision, archiving ---------------------------------------------
 
-    def approval_problems(
-        self, matrix: RiskMatrix, cancelled_measure_ids: frozenset[UUID] = frozenset()
-    ) -> list[ApprovalBlocked]:
-        """Everything that keeps this draft from being approved, hazard by hazard."""
-        if not self.hazards:
-            return [NoHazardsError()]
-        problems: list[ApprovalBlocked] = []
-        for hazard in self.hazards.values():
-            if not hazard.is_scored:
-                problems.append(UnscoredHazardError(hazard))
-                continue
-            requires = matrix.level_for(hazard.score).requires
-            has_measure = any(m not in cancelled_measure_ids for m in hazard.measure_ids)
-            if requires == MEASURE and not has_measure:
-                problems.append(MeasureRequiredError(hazard))
-            elif requires == MEASURE_OR_JUSTIFICATION and not (has_measure or hazard.justification):
-                problems.append(MeasureOrJustificationRequiredError(hazard))
-        return problems
-
     def approve(
         self,
         *,
@@ -424,63 +389,3 @@ class RiskAssessment(HMSAggregate):
     def _archive(self, reason: str, actor: str) -> None:
         self.status = ARCHIVED
         self.archive_reason = reason
-
-    # --- queries and checks --------------------------------------------------------
-
-    @property
-    def participant_ids(self) -> frozenset[UUID]:
-        return frozenset(p.user_id for p in self.participants)
-
-    @property
-    def has_verneombud(self) -> bool:
-        return any(p.role == VERNEOMBUD for p in self.participants)
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == DRAFT
-
-    @property
-    def measure_ids(self) -> tuple[UUID, ...]:
-        return tuple(m for h in self.hazards.values() for m in h.measure_ids)
-
-    @property
-    def in_force(self) -> ApprovedVersion | None:
-        """The approved version that applies now (also while its revision is drafted)."""
-        if self.status == ARCHIVED or not self.versions:
-            return None
-        return self.versions[-1]
-
-    @property
-    def recurring_hazard_ids(self) -> frozenset[UUID]:
-        """Hazards of the version in force that deviations keep recurring against."""
-        return frozenset(h for h, n in self.recent_deviations.items() if n >= RECURRENCE_THRESHOLD)
-
-    def review(self, today: date) -> ReviewState:
-        """Whether the version in force is due (or overdue) for review on `today`."""
-        in_force = self.in_force
-        return review_state(
-            in_force.next_review_on if in_force else None,
-            today,
-            recurring=bool(self.recurring_hazard_ids),
-        )
-
-    def version_of(self, revision: int) -> ApprovedVersion | None:
-        return next((v for v in self.versions if v.revision == revision), None)
-
-    def hazard(self, hazard_id: UUID) -> Hazard:
-        try:
-            return self.hazards[hazard_id]
-        except KeyError:
-            raise UnknownHazardError from None
-
-    def check_draft(self) -> None:
-        self.check_not_archived()
-        if not self.is_draft:
-            raise AssessmentNotDraftError
-
-    def check_not_archived(self) -> None:
-        if self.status == ARCHIVED:
-            raise AssessmentArchivedError
-
-
-# --- checks and arithmetic ---------------------------------------------------------

@@ -1,12 +1,20 @@
-"""Why a risk assessment refuses a command; approval blockers name the hazard."""
+"""Why a risk assessment, or a use case about one, refuses a command; approval blockers
+name the hazard."""
 
 from __future__ import annotations
 
 from hms_core.errors import Conflict, NotFound
-from hms_core.risk.hazard import (
-    MAX_HAZARDS,
-    Hazard,
-)
+from hms_core.risk.hazard import MAX_HAZARDS, Hazard
+
+
+class AssessmentNotFoundError(NotFound):
+    code = "assessment_not_found"
+    message = "Fant ikke risikovurderingen."
+
+
+class AssessmentVersionNotFoundError(NotFound):
+    code = "assessment_version_not_found"
+    message = "Fant ingen godkjent versjon med dette nummeret."
 
 
 class AssessmentNotDraftError(Conflict):

@@ -10,9 +10,9 @@ import pytest
 
 from hms_core import access, clock
 from hms_core.access import Principal
-from hms_core.actions.action import (
+from hms_core.actions.action import CorrectiveAction
+from hms_core.actions.errors import (
     AlreadyVerifiedError,
-    CorrectiveAction,
     DueDateInPastError,
     DueDateTooFarError,
     FollowUpExistsError,
@@ -24,6 +24,7 @@ from hms_core.actions.action import (
     SelfVerificationError,
 )
 from hms_core.errors import Forbidden, InvalidValue, NotFound, TextRequired, TextTooLong
+from tests.helpers import applied, frozen_clock, then
 
 # 23:30 UTC on 9 March is already 10 March in Oslo: "today" is the configured zone's.
 NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
@@ -32,10 +33,7 @@ UNIT, OTHER_UNIT = uuid4(), uuid4()
 OWNER, LEADER, OTHER, HMS = uuid4(), uuid4(), uuid4(), uuid4()
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with clock.frozen_at(NOW):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 def create(**overrides) -> CorrectiveAction:
@@ -54,18 +52,7 @@ def create(**overrides) -> CorrectiveAction:
 
 def given(*steps) -> CorrectiveAction:
     """A created action with these steps applied, its events already saved."""
-    action = create()
-    for step in steps:
-        step(action)
-    action.collect_events()
-    return action
-
-
-def then(action: CorrectiveAction) -> list[tuple[str, dict]]:
-    return [
-        (type(e).__name__, {k: v for k, v in vars(e).items() if k != "timestamp"})
-        for e in action.collect_events()
-    ]
+    return applied(create(), *steps)
 
 
 def completed(a: CorrectiveAction, by=OWNER) -> None:
@@ -277,6 +264,19 @@ def test_a_not_effective_action_asks_for_a_follow_up_until_one_is_planned():
     assert action.is_settled
     with pytest.raises(FollowUpExistsError):
         action.plan_follow_up(actor=str(LEADER), follow_up_id=uuid4())
+
+
+def test_an_action_awaits_a_follow_up_from_verified_not_effective_until_one_is_planned():
+    assert not given().awaits_follow_up
+    assert not given(completed).awaits_follow_up
+    effective = given(completed)
+    effective.verify(actor=str(LEADER), effective=True, note="Bra", verifier_leads_unit=True)
+    assert not effective.awaits_follow_up
+    action = given(completed, verified_not_effective)
+    assert action.awaits_follow_up
+    action.plan_follow_up(actor=str(LEADER), follow_up_id=uuid4())
+    assert action.follow_up_required  # as recorded when it was verified
+    assert not action.awaits_follow_up
 
 
 def test_only_a_not_effective_action_is_followed_up():

@@ -8,21 +8,21 @@ from uuid import uuid4
 
 import pytest
 
-from hms_core import clock
 from hms_core.deviations.categories import category_codes
-from hms_core.deviations.deviation import (
+from hms_core.deviations.deviation import Deviation
+from hms_core.deviations.errors import (
     ActionOrReasonRequiredError,
     AlreadyAcknowledgedError,
     CausesRequiredError,
-    Deviation,
     DeviationClosedError,
     DeviationNotClosedError,
     OccurredInFutureError,
     OpenActionsError,
-    PersonHarmed,
     SameUnitTransferError,
 )
+from hms_core.deviations.person_harmed import PersonHarmed
 from hms_core.errors import InvalidValue, OutOfRange, TextRequired, TextTooLong, UnknownChoice
+from tests.helpers import applied, frozen_clock, then
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 UNIT, OTHER_UNIT = uuid4(), uuid4()
@@ -30,10 +30,7 @@ REPORTER, LEADER = uuid4(), uuid4()
 CATEGORIES = category_codes()
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with clock.frozen_at(NOW):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 def report(**overrides) -> Deviation:
@@ -55,18 +52,7 @@ def report(**overrides) -> Deviation:
 
 def given(*steps) -> Deviation:
     """A reported deviation with these steps applied, its events already saved."""
-    deviation = report()
-    for step in steps:
-        step(deviation)
-    deviation.collect_events()
-    return deviation
-
-
-def then(deviation: Deviation) -> list[tuple[str, dict]]:
-    return [
-        (type(e).__name__, {k: v for k, v in vars(e).items() if k not in ("timestamp",)})
-        for e in deviation.collect_events()
-    ]
+    return applied(report(), *steps)
 
 
 def acknowledged(d: Deviation) -> None:

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hms_core.directory.organisation import (
-    CycleError,
-    Organisation,
-    RoleUnitsError,
-    UnitExistsError,
-    User,
-    unit_id_for,
-    user_id_for,
-)
+from hms_core.directory.errors import CycleError, RoleUnitsError, UnitExistsError
+from hms_core.directory.organisation import Organisation, unit_id_for
+from hms_core.directory.user import User, user_id_for
 from hms_core.errors import InvalidValue
 
 

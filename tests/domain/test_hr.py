@@ -7,18 +7,17 @@ from uuid import uuid4
 
 import pytest
 
-from hms_core import clock
 from hms_core.directory.organisation import unit_id_for
+from hms_core.hr.errors import HRImportRejectedError, NoLinesError
 from hms_core.hr.figures import (
     Figures,
     HRFigures,
-    HRImportRejectedError,
     HRLine,
-    NoLinesError,
     hr_figures_id,
     parse_number,
     validate_lines,
 )
+from tests.helpers import frozen_clock, then
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 TODAY = date(2026, 3, 10)
@@ -26,10 +25,7 @@ LURA, ROVIK = unit_id_for("lura-sykehjem"), unit_id_for("rovik-sykehjem")
 UNITS = frozenset({LURA, ROVIK})
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with clock.frozen_at(NOW):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 def figures(**overrides) -> Figures:
@@ -43,13 +39,6 @@ def figures(**overrides) -> Figures:
     }
     values.update(overrides)
     return Figures(**values)
-
-
-def then(aggregate: HRFigures) -> list[tuple[str, dict]]:
-    return [
-        (type(e).__name__, {k: v for k, v in vars(e).items() if k not in ("timestamp",)})
-        for e in aggregate.collect_events()
-    ]
 
 
 def test_one_record_per_unit_and_period():

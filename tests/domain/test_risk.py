@@ -11,21 +11,21 @@ import pytest
 from hms_core import clock
 from hms_core.errors import InvalidValue, OutOfRange, TextRequired, TextTooLong, UnknownChoice
 from hms_core.infra.serialization import MsgspecMapper
-from hms_core.risk.assessment import (
+from hms_core.risk.assessment import RiskAssessment
+from hms_core.risk.errors import (
     AssessmentArchivedError,
     AssessmentNotApprovedError,
     AssessmentNotDraftError,
     MeasureOrJustificationRequiredError,
     MeasureRequiredError,
     NoHazardsError,
-    RiskAssessment,
     TooManyHazardsError,
     UnknownHazardError,
     UnscoredHazardError,
-    add_months,
 )
-from hms_core.risk.hazard import NO_VERNEOMBUD_NOTE, Participant, review_state
+from hms_core.risk.hazard import NO_VERNEOMBUD_NOTE, Participant, add_months, review_state
 from hms_core.risk.matrix import default_matrix, parse_matrix
+from tests.helpers import applied, frozen_clock, then
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 UNIT = uuid4()
@@ -46,10 +46,7 @@ LIFTING = uuid4()
 THREATS = uuid4()
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with clock.frozen_at(NOW):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 def create(**overrides) -> RiskAssessment:
@@ -71,18 +68,7 @@ def create(**overrides) -> RiskAssessment:
 
 def given(*steps, **overrides) -> RiskAssessment:
     """A draft with these steps applied, its events already saved."""
-    assessment = create(**overrides)
-    for step in steps:
-        step(assessment)
-    assessment.collect_events()
-    return assessment
-
-
-def then(assessment: RiskAssessment) -> list[tuple[str, dict]]:
-    return [
-        (type(e).__name__, {k: v for k, v in vars(e).items() if k != "timestamp"})
-        for e in assessment.collect_events()
-    ]
+    return applied(create(**overrides), *steps)
 
 
 def hazard(hazard_id=LIFTING, description="Ryggskade ved løft", **scores):
@@ -551,6 +537,25 @@ def test_a_revision_is_a_draft_copy_and_the_approved_version_stays_readable_and_
     assert second.hazards[0].level == "red"
     assert assessment.version_of(1).hazards[0].level == "yellow"
     assert assessment.version_of(3) is None
+
+
+def test_an_approved_version_is_in_force_until_superseded_or_archived():
+    assessment = given(hazard(), scored(1, 1), approved)
+    [first] = assessment.versions
+    assert assessment.status_of(first) == "in_force"
+    revised(assessment)
+    assert assessment.status_of(first) == "in_force"  # while the next revision is drafted
+    approved(assessment)
+    second = assessment.version_of(2)
+    assert (assessment.status_of(first), assessment.status_of(second)) == (
+        "superseded",
+        "in_force",
+    )
+    assessment.archive(actor=ACTOR, reason="Avdelingen er lagt ned")
+    assert (assessment.status_of(first), assessment.status_of(second)) == (
+        "superseded",
+        "archived",
+    )
 
 
 def test_archiving_needs_a_reason_and_takes_the_assessment_out_of_force():

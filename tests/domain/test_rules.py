@@ -11,19 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hms_core import clock, rules
-from hms_core.actions.action import CorrectiveAction, DueDateTooFarError
-from hms_core.deviations.categories import category_codes
-from hms_core.deviations.deviation import Deviation, OccurredInFutureError, PersonHarmed
-from hms_core.directory.organisation import (
-    Organisation,
-    User,
-    check_email,
-    check_fte,
-    check_password,
-    unit_id_for,
-    user_id_for,
-)
+from hms_core import rules
+from hms_core.actions.action import CorrectiveAction
+from hms_core.actions.errors import DueDateTooFarError
+from hms_core.deviations.errors import OccurredInFutureError
+from hms_core.deviations.person_harmed import PersonHarmed
+from hms_core.directory.organisation import Organisation, check_fte, unit_id_for
+from hms_core.directory.user import User, check_email, check_password, user_id_for
 from hms_core.errors import (
     ControlCharacterError,
     DateOutOfRange,
@@ -44,15 +38,14 @@ from hms_core.hr.figures import HRLine, _Bad, parse_number, parse_period, valida
 from hms_core.infra.passwords import verify_password
 from hms_core.risk.assessment import RiskAssessment
 from hms_core.risk.matrix import RiskMatrixError, default_matrix
+from tests.domain.test_deviation import report
+from tests.helpers import frozen_clock
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 CONTROLS = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b[31m", "\x1f", "\x7f", "\x85", "\x9f"]
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with clock.frozen_at(NOW):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 # --- text ------------------------------------------------------------------------------
@@ -190,23 +183,6 @@ def test_a_moment_is_kept_in_utc_to_the_microsecond_whatever_its_offset():
 
 
 # --- the aggregates apply them ----------------------------------------------------------
-
-
-def report(**overrides) -> Deviation:
-    values = {
-        "reference": "AVV-2026-000001",
-        "title": "Fall i korridoren",
-        "description": "Beboer skled på vått gulv.",
-        "occurred_at": NOW - timedelta(hours=1),
-        "unit_id": uuid4(),
-        "category": "nestenulykke",
-        "categories": category_codes(),
-        "severity": 2,
-        "actor": "someone",
-        "reporter_id": uuid4(),
-    }
-    values.update(overrides)
-    return Deviation.report(**values)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ import msgspec
 from eventsourcing.domain import event
 
 from hms_core.deviations.categories import category_codes
-from hms_core.deviations.deviation import Deviation, PersonHarmed
+from hms_core.deviations.deviation import Deviation
+from hms_core.deviations.person_harmed import PersonHarmed
 from hms_core.infra.serialization import MsgspecMapper
 from hms_core.model import HMSAggregate
 
