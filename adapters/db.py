@@ -1,14 +1,11 @@
 """Read-model tables in the same database as the event log, on SQLite or PostgreSQL.
 
 SQL is written once with `?` placeholders; on PostgreSQL they become `%s`. On
-PostgreSQL the event store's own connection pool is reused. On SQLite each thread
-keeps its own connection and write transactions start with BEGIN IMMEDIATE, so a
-transaction that reads before it writes never fails to upgrade its lock.
-
-`PostgresFactory` is eventsourcing's, plus the connection settings that keep an outage
-short: libpq's connect timeout, TCP keepalives, statement and lock timeouts, and a pool
-that notices the database's return within seconds. `is_unavailable` tells an outage
-from a fault of the data or the code.
+PostgreSQL the event store's own connection pool is reused (its settings are
+`adapters.postgres`'s). On SQLite each thread keeps its own connection and write
+transactions start with BEGIN IMMEDIATE, so a transaction that reads before it writes
+never fails to upgrade its lock. Outages are told apart from faults by
+`adapters.outages.is_unavailable`.
 """
 
 from __future__ import annotations
@@ -22,7 +19,6 @@ from functools import lru_cache
 from typing import Any
 
 import msgspec
-from eventsourcing.postgres import PostgresFactory as _EventsourcingPostgresFactory
 
 _PLACEHOLDER = re.compile(r"\?")
 _json = msgspec.json.Encoder()
@@ -237,98 +233,6 @@ class PostgresDatabase(Database):
             conn.cursor() as cur,
         ):
             yield Cursor(cur, self.dialect)
-
-
-_SQLITE_OUTAGES = ("locked", "busy", "unable to open", "disk i/o")
-# PostgreSQL errors that are an outage although psycopg does not class them as
-# OperationalError: idle in transaction too long, a read-only standby after a failover.
-_PG_OUTAGE_STATES = {"25P03", "25006"}
-
-
-def is_unavailable(error: BaseException) -> bool:
-    """The database could not be reached, or was busy: an outage, not a fault of the data.
-
-    Walks the chain of causes, since the event store wraps the drivers' errors in its own.
-    SQLite's OperationalError also means "no such table" and the like, which are faults of
-    the code: only its lock and file errors count.
-    """
-    import psycopg
-    from eventsourcing import persistence
-
-    seen: set[int] = set()
-    current: BaseException | None = error
-    wrapped = False
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, BaseExceptionGroup):
-            return any(is_unavailable(e) for e in current.exceptions)
-        if isinstance(current, psycopg.OperationalError | psycopg.InterfaceError):
-            return True
-        if isinstance(current, psycopg.Error) and current.sqlstate in _PG_OUTAGE_STATES:
-            return True
-        if isinstance(current, sqlite3.OperationalError):
-            return any(word in str(current).lower() for word in _SQLITE_OUTAGES)
-        if isinstance(current, persistence.OperationalError | persistence.InterfaceError):
-            wrapped = True
-        current = current.__cause__ or current.__context__
-    return wrapped
-
-
-class PostgresFactory(_EventsourcingPostgresFactory):
-    """eventsourcing's PostgreSQL factory, with what libpq offers and it does not pass on.
-
-    eventsourcing 9.5 passes no connect timeout to libpq (its POSTGRES_CONNECT_TIMEOUT is
-    the wait for a connection from the pool), no keepalives and no statement timeout, and
-    its pool keeps trying to reconnect for five minutes with a doubling delay, so after
-    an outage it could take a minute to notice the database is back. These settings are
-    read from the same environment (so processes a rebuild spawns get them too):
-
-    - HMS_PG_CONNECT_TIMEOUT: seconds to open a connection (libpq's minimum is 2);
-    - HMS_PG_STATEMENT_TIMEOUT, HMS_PG_LOCK_TIMEOUT: seconds, 0 for none (long work);
-    - TCP keepalives and a TCP user timeout, so a connection that died silently is
-      noticed in seconds rather than the kernel's two hours; and keepalives on the
-      server's side of each connection too, so that after a network partition the
-      server ends the lost session (releasing the projections' advisory lock, which
-      would otherwise keep every worker from leading until the server noticed).
-    """
-
-    HMS_PG_CONNECT_TIMEOUT = "HMS_PG_CONNECT_TIMEOUT"
-    HMS_PG_STATEMENT_TIMEOUT = "HMS_PG_STATEMENT_TIMEOUT"
-    HMS_PG_LOCK_TIMEOUT = "HMS_PG_LOCK_TIMEOUT"
-    # A connection attempt is retried for this long (then the pool starts afresh on the
-    # next request), so its delay between attempts stays below a few seconds.
-    RECONNECT_TIMEOUT = 4.0
-    KEEPALIVES = {
-        "keepalives": 1,
-        "keepalives_idle": 5,
-        "keepalives_interval": 2,
-        "keepalives_count": 3,
-        "tcp_user_timeout": 10_000,  # ms that sent data may stay unacknowledged
-    }
-
-    SERVER_KEEPALIVES = {  # seconds; session settings any user may set
-        "tcp_keepalives_idle": 5,
-        "tcp_keepalives_interval": 2,
-        "tcp_keepalives_count": 3,
-    }
-
-    def __init__(self, env: Any) -> None:
-        super().__init__(env)
-        pool = self.datastore.pool
-        pool.reconnect_timeout = self.RECONNECT_TIMEOUT
-        options = [f"-c {name}={value}" for name, value in self.SERVER_KEEPALIVES.items()]
-        for key, setting in (
-            (self.HMS_PG_STATEMENT_TIMEOUT, "statement_timeout"),
-            (self.HMS_PG_LOCK_TIMEOUT, "lock_timeout"),
-        ):
-            milliseconds = int(float(self.env.get(key) or "0") * 1000)
-            if milliseconds:
-                options.append(f"-c {setting}={milliseconds}")
-        pool.kwargs.update(
-            connect_timeout=max(2, round(float(self.env.get(self.HMS_PG_CONNECT_TIMEOUT) or 3))),
-            **self.KEEPALIVES,
-        )
-        pool.kwargs["options"] = " ".join(options)
 
 
 def database_for(app: Any) -> Database:

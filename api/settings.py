@@ -124,8 +124,8 @@ class Settings(msgspec.Struct, frozen=True):
                 "POSTGRES_PASSWORD": unquote(url.password or ""),
                 "POSTGRES_POOL_SIZE": "4",
                 "POSTGRES_MAX_OVERFLOW": "16",
-                # adapters.db.PostgresFactory: eventsourcing's, with timeouts.
-                "PERSISTENCE_MODULE": "adapters.db:PostgresFactory",
+                # adapters.postgres.PostgresFactory: eventsourcing's, with timeouts.
+                "PERSISTENCE_MODULE": "adapters.postgres:PostgresFactory",
                 # eventsourcing's name for the wait for a connection from the pool.
                 "POSTGRES_CONNECT_TIMEOUT": str(POOL_WAIT_SECONDS),
                 "HMS_PG_CONNECT_TIMEOUT": str(CONNECT_SECONDS),

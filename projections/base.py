@@ -11,7 +11,7 @@ mean the live tables or the shadow copies a rebuild fills while the live ones se
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -165,3 +165,38 @@ class Rows:
             f"ON CONFLICT ({self.key}) DO UPDATE SET {updates}",
         )
         self._dirty.clear()
+
+
+def fold_records(
+    rows: Rows,
+    events: Sequence[tuple[int, Any]],
+    aggregate: type,
+    created: type,
+    new_row: Callable[[int, Any], dict[str, Any]],
+    apply: Callable[[dict[str, Any], Any], None],
+    *,
+    stamped: bool = True,
+) -> None:
+    """The fold of a table with one row per aggregate: a row for each `created` event, and
+    every later event of the aggregate applied to its row, stamped with its version and
+    time (unless not `stamped`: a table that keeps neither). Events of records the table
+    never saw created are passed over."""
+    rows.prefetch(
+        sid(e.originator_id)
+        for _, e in events
+        if isinstance(e, aggregate.Event) and not isinstance(e, created)
+    )
+    for position, event in events:
+        if not isinstance(event, aggregate.Event):
+            continue
+        if isinstance(event, created):
+            rows.add(new_row(position, event))
+            continue
+        row = rows.get(sid(event.originator_id))
+        if row is None:
+            continue
+        if stamped:
+            row["version"] = event.originator_version
+            row["updated_at"] = ts(event.timestamp)
+        apply(row, event)
+    rows.flush()

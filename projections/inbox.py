@@ -44,79 +44,57 @@ _CASE = "id, reference, title, unit_id, category, severity, status, reported_at,
 _ACTION = "id, reference, title, unit_id, owner_id, due_date, status, deviation_id"
 
 
-def _rows(cur, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    return [dict(r) for r in cur.execute(sql, [*params, LIMIT]).fetchall()]
+def _cases(cur, where: str, order: str, params: list[Any]) -> list[dict[str, Any]]:
+    sql = f"SELECT {_CASE} FROM {{deviations}} WHERE {where} ORDER BY {order} LIMIT ?"
+    return [dict(r) for r in cur.execute(DEVIATIONS.sql(sql), [*params, LIMIT]).fetchall()]
+
+
+def _actions(cur, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    sql = f"SELECT {_ACTION} FROM {{actions}} WHERE {where} ORDER BY due_date, id LIMIT ?"
+    return [dict(r) for r in cur.execute(ACTIONS.sql(sql), [*params, LIMIT]).fetchall()]
 
 
 def what_needs_me(db, who: Principal, today: date | None = None) -> Inbox:
     """The lists on a person's front page, each at most ten long, most urgent first."""
     today = today or clock.today()
-    inbox = Inbox()
+    me, inbox = str(who.user_id), Inbox()
     with db.reading() as cur:
-        inbox.my_actions = _rows(
-            cur,
-            ACTIONS.sql(
-                f"SELECT {_ACTION} FROM {{actions}} WHERE owner_id = ? AND status = ? "
-                "AND due_date <= ? ORDER BY due_date, id LIMIT ?"
-            ),
-            [str(who.user_id), OPEN, (today + timedelta(days=DUE_SOON_DAYS)).isoformat()],
+        soon = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
+        inbox.my_actions = _actions(
+            cur, "owner_id = ? AND status = ? AND due_date <= ?", [me, OPEN, soon]
         )
         since = ts(clock.now() - timedelta(days=FEEDBACK_DAYS))
-        inbox.feedback_on_my_reports = _rows(
-            cur,
-            DEVIATIONS.sql(
-                f"SELECT {_CASE} FROM {{deviations}} WHERE reporter_id = ? "
-                "AND last_feedback_at >= ? ORDER BY last_feedback_at DESC LIMIT ?"
-            ),
-            [str(who.user_id), since],
+        inbox.feedback_on_my_reports = _cases(
+            cur, "reporter_id = ? AND last_feedback_at >= ?", "last_feedback_at DESC", [me, since]
         )
         if who.led_units:
             m, units = marks(who.led_units)
-            inbox.to_acknowledge = _rows(
+            inbox.to_acknowledge = _cases(
                 cur,
-                DEVIATIONS.sql(
-                    f"SELECT {_CASE} FROM {{deviations}} WHERE status = ? AND unit_id IN ({m}) "
-                    "ORDER BY severity DESC, reported_at LIMIT ?"
-                ),
+                f"status = ? AND unit_id IN ({m})",
+                "severity DESC, reported_at",
                 [REPORTED, *units],
             )
-            inbox.to_verify = _rows(
-                cur,
-                ACTIONS.sql(
-                    f"SELECT {_ACTION} FROM {{actions}} WHERE status = ? AND unit_id IN ({m}) "
-                    "ORDER BY due_date, id LIMIT ?"
-                ),
-                [DONE, *units],
-            )
-        reach = who.led_units | who.vo_units
-        if reach:
+            inbox.to_verify = _actions(cur, f"status = ? AND unit_id IN ({m})", [DONE, *units])
+        if reach := who.led_units | who.vo_units:
             m, units = marks(reach)
             readable, args = reader_condition(who, "")
-            inbox.overdue_in_my_units = _rows(
+            inbox.overdue_in_my_units = _actions(
                 cur,
-                ACTIONS.sql(
-                    f"SELECT {_ACTION} FROM {{actions}} WHERE status = ? AND due_date < ? "
-                    f"AND unit_id IN ({m}) AND {readable} ORDER BY due_date, id LIMIT ?"
-                ),
+                f"status = ? AND due_date < ? AND unit_id IN ({m}) AND {readable}",
                 [OPEN, today.isoformat(), *units, *args],
             )
         if who.vo_units:
             m, units = marks(who.vo_units)
-            inbox.injuries_in_my_area = _rows(
+            recent = ts(clock.now() - timedelta(days=AREA_DAYS))
+            inbox.injuries_in_my_area = _cases(
                 cur,
-                DEVIATIONS.sql(
-                    f"SELECT {_CASE} FROM {{deviations}} WHERE category IN (?, ?) "
-                    f"AND reported_at >= ? AND unit_id IN ({m}) ORDER BY reported_at DESC LIMIT ?"
-                ),
-                [INJURY, NEAR_MISS, ts(clock.now() - timedelta(days=AREA_DAYS)), *units],
+                f"category IN (?, ?) AND reported_at >= ? AND unit_id IN ({m})",
+                "reported_at DESC",
+                [INJURY, NEAR_MISS, recent, *units],
             )
         if who.is_hms:
-            inbox.serious_unacknowledged = _rows(
-                cur,
-                DEVIATIONS.sql(
-                    f"SELECT {_CASE} FROM {{deviations}} WHERE status = ? AND serious_injury = ? "
-                    "ORDER BY reported_at LIMIT ?"
-                ),
-                [REPORTED, True],
+            inbox.serious_unacknowledged = _cases(
+                cur, "status = ? AND serious_injury = ?", "reported_at", [REPORTED, True]
             )
     return inbox

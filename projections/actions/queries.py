@@ -4,7 +4,6 @@ Overdue and due soon are decided when read, against today in HMS_TIMEZONE."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -19,6 +18,7 @@ from hms_core.actions.action import CANCELLED, DONE, OPEN
 from projections.actions.view import COLUMNS, DUE_SOON_DAYS, ActionFollowUpView
 from projections.base import live_tables
 from projections.deviations.queries import T as CASES
+from projections.paging import Page, decode_cursor, encode_cursor, page_of
 from projections.scoping import NOTHING, marks
 
 T = live_tables(ActionFollowUpView.tables)
@@ -35,34 +35,14 @@ class ActionFilter(msgspec.Struct, frozen=True):
     cursor: str | None = None
 
 
-class ActionPage(msgspec.Struct):
-    items: list[dict[str, Any]]
-    next_cursor: str | None
-
-
 class ActionCounts(msgspec.Struct, frozen=True):
     open: int = 0
     due_soon: int = 0
     overdue: int = 0
 
 
-class BadCursorError(ValueError):
-    pass
-
-
-def encode_cursor(due_date: str, id_: str) -> str:
-    return base64.urlsafe_b64encode(f"{due_date}|{id_}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        due_date, id_ = base64.urlsafe_b64decode(padded).decode().split("|", 1)
-        due_date = date.fromisoformat(due_date).isoformat()
-        id_ = str(UUID(id_))  # as stored; nothing else goes to the database
-    except ValueError as e:
-        raise BadCursorError("cursor") from e
-    return due_date, id_
+def _due_date(text: str) -> str:
+    return date.fromisoformat(text).isoformat()
 
 
 def reader_condition(who: Principal, alias: str = "a") -> tuple[str, list[Any]]:
@@ -106,9 +86,7 @@ def status_condition(status: str, today: date, alias: str = "a") -> tuple[str, l
     return f"{a}status = ?", [status]
 
 
-def list_actions(
-    db: Database, who: Principal, f: ActionFilter, today: date | None = None
-) -> ActionPage:
+def list_actions(db: Database, who: Principal, f: ActionFilter, today: date | None = None) -> Page:
     """One page of the actions this reader may see, the earliest deadline first."""
     today = today or clock.today()
     where, params = reader_condition(who)
@@ -130,7 +108,7 @@ def list_actions(
     if f.deviation_id is not None:
         add("a.deviation_id = ?", [str(f.deviation_id)])
     if f.cursor:
-        due_date, id_ = decode_cursor(f.cursor)
+        due_date, id_ = decode_cursor(f.cursor, _due_date)
         add("(a.due_date > ? OR (a.due_date = ? AND a.id > ?))", [due_date, due_date, id_])
     sql = T.sql(
         f"SELECT {LIST_COLUMNS} FROM {{actions}} a WHERE "
@@ -139,10 +117,7 @@ def list_actions(
     )
     with db.reading() as cur:
         rows = [dict(r) for r in cur.execute(sql, [*values, f.limit + 1]).fetchall()]
-    more = len(rows) > f.limit
-    rows = rows[: f.limit]
-    next_cursor = encode_cursor(rows[-1]["due_date"], rows[-1]["id"]) if more else None
-    return ActionPage(items=rows, next_cursor=next_cursor)
+    return page_of(rows, f.limit, lambda row: encode_cursor(row["due_date"], row["id"]))
 
 
 def is_overdue(row: dict[str, Any], today: date) -> bool:

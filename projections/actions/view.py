@@ -13,7 +13,7 @@ from typing import Any
 from adapters.db import Cursor
 from hms_core import clock
 from hms_core.actions.action import CANCELLED, DONE, OPEN, VERIFIED, CorrectiveAction
-from projections.base import Projection, Rows, Tables, iso_date, sid, ts
+from projections.base import Projection, Rows, Tables, fold_records, iso_date, sid, ts
 
 DUE_SOON_DAYS = 7
 STATUS_FILTERS = (
@@ -88,24 +88,7 @@ class ActionFollowUpView(Projection):
 
     def handle(self, cur: Cursor, t: Tables, events: Sequence[tuple[int, Any]]) -> None:
         rows = Rows(cur, t["actions"], "id", COLUMNS)
-        rows.prefetch(
-            sid(e.originator_id)
-            for _, e in events
-            if isinstance(e, CorrectiveAction.Event) and not isinstance(e, CorrectiveAction.Created)
-        )
-        for position, event in events:
-            if not isinstance(event, CorrectiveAction.Event):
-                continue
-            if isinstance(event, CorrectiveAction.Created):
-                rows.add(_new_row(position, event))
-                continue
-            row = rows.get(sid(event.originator_id))
-            if row is None:
-                continue
-            row["version"] = event.originator_version
-            row["updated_at"] = ts(event.timestamp)
-            _apply(row, event)
-        rows.flush()
+        fold_records(rows, events, CorrectiveAction, CorrectiveAction.Created, _new_row, _apply)
 
 
 def _new_row(position: int, e: CorrectiveAction.Created) -> dict[str, Any]:

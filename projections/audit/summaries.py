@@ -13,7 +13,8 @@ from hms_core.deviations.deviation import Deviation
 from hms_core.deviations.privacy import PersonalDataRead
 from hms_core.deviations.receipt import Receipt
 from hms_core.deviations.references import ReferenceIssued
-from hms_core.directory.organisation import Organisation, User
+from hms_core.directory.organisation import Organisation
+from hms_core.directory.user import User
 from hms_core.hr.figures import HRFigures
 from projections.base import sid
 from projections.scoping import marks

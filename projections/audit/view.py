@@ -12,13 +12,11 @@ carry the case's id as `record_id`, so filtering by the case finds them too.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-import msgspec
-
-from adapters.db import Cursor, Database
+from adapters.db import Cursor
 from hms_core.deviations.privacy import PersonalDataRead
 from hms_core.deviations.receipt import Receipt
 from hms_core.deviations.references import ReferenceIssued
@@ -26,8 +24,7 @@ from hms_core.directory.organisation import Organisation
 from hms_core.hr.figures import HRFigures
 from hms_core.model import ANONYMOUS
 from projections.audit.summaries import Labels, summarise
-from projections.base import Projection, Tables, live_tables, sid
-from projections.scoping import day_after, day_start
+from projections.base import Projection, Tables, sid
 
 NO_ACTOR = "system"
 KINDS = {PersonalDataRead: "PersonalDataReads", ReferenceIssued: "References"}
@@ -122,68 +119,3 @@ class AuditTrailView(Projection):
 
 
 PROJECTIONS: list[Projection] = [AuditTrailView()]
-
-
-# --- queries -------------------------------------------------------------------------
-
-T = live_tables(AuditTrailView.tables)
-
-
-class AuditPage(msgspec.Struct):
-    items: list[dict[str, Any]]
-    next_cursor: str | None
-
-
-class BadAuditCursorError(ValueError):
-    pass
-
-
-MAX_POSITION = 2**63 - 1  # BIGINT
-
-
-def position_of(cursor: str) -> int:
-    """A cursor's log position: ASCII digits (`isdigit` also takes `²`) a BIGINT holds."""
-    if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > MAX_POSITION:
-        raise BadAuditCursorError("cursor")
-    return int(cursor)
-
-
-def audit_events(
-    db: Database,
-    *,
-    aggregate_id: str | None = None,
-    actor_id: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    limit: int = 50,
-    cursor: str | None = None,
-) -> AuditPage:
-    """Events in log order; `aggregate_id` also finds events naming it as their record.
-
-    The cursor is the position of the last item of the previous page.
-    """
-    conditions, values = ["1 = 1"], []
-    if aggregate_id:
-        conditions.append("(aggregate_id = ? OR record_id = ?)")
-        values += [aggregate_id, aggregate_id]
-    if actor_id:
-        conditions.append("actor = ?")
-        values.append(actor_id)
-    if date_from:
-        conditions.append("at >= ?")
-        values.append(day_start(date_from))
-    if date_to:
-        conditions.append("at < ?")
-        values.append(day_after(date_to))
-    if cursor:
-        conditions.append("position > ?")
-        values.append(position_of(cursor))
-    sql = T.sql(
-        f"SELECT {', '.join(COLUMNS)} FROM {{audit}} WHERE {' AND '.join(conditions)} "
-        "ORDER BY position LIMIT ?"
-    )
-    with db.reading() as cur:
-        rows = [dict(r) for r in cur.execute(sql, [*values, limit + 1]).fetchall()]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return AuditPage(items=rows, next_cursor=str(rows[-1]["position"]) if more else None)

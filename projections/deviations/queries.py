@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from datetime import date
 from typing import Any
@@ -14,6 +13,7 @@ from adapters.db import Database
 from hms_core.access import DeviationScope
 from projections.base import from_ts, live_tables
 from projections.deviations.view import DeviationListView
+from projections.paging import Page, decode_cursor, encode_cursor, page_of
 from projections.scoping import day_after, day_start, deviation_condition, marks
 
 T = live_tables(DeviationListView.tables)
@@ -38,28 +38,9 @@ class DeviationFilter(msgspec.Struct, frozen=True):
     cursor: str | None = None
 
 
-class DeviationPage(msgspec.Struct):
-    items: list[dict[str, Any]]
-    next_cursor: str | None
-
-
-class BadCursorError(ValueError):
-    pass
-
-
-def encode_cursor(reported_at: str, id_: str) -> str:
-    return base64.urlsafe_b64encode(f"{reported_at}|{id_}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        reported_at, id_ = base64.urlsafe_b64decode(padded).decode().split("|", 1)
-        from_ts(reported_at)
-        id_ = str(UUID(id_))  # as stored; nothing else goes to the database
-    except ValueError as e:
-        raise BadCursorError("cursor") from e
-    return reported_at, id_
+def _reported_at(text: str) -> str:
+    from_ts(text)  # a ValueError unless it is a stored timestamp
+    return text
 
 
 def search_condition(dialect: str, q: str) -> tuple[str, list[Any]]:
@@ -76,7 +57,7 @@ def search_condition(dialect: str, q: str) -> tuple[str, list[Any]]:
     ]
 
 
-def list_deviations(db: Database, scope: DeviationScope, f: DeviationFilter) -> DeviationPage:
+def list_deviations(db: Database, scope: DeviationScope, f: DeviationFilter) -> Page:
     """One page of the deviations this reader may see, newest report first."""
     where, params = deviation_condition(scope, "d")
     conditions, values = [where], list(params)
@@ -102,7 +83,7 @@ def list_deviations(db: Database, scope: DeviationScope, f: DeviationFilter) -> 
         condition, args = search_condition(db.dialect, f.q)
         add(condition, *args)
     if f.cursor:
-        reported_at, id_ = decode_cursor(f.cursor)
+        reported_at, id_ = decode_cursor(f.cursor, _reported_at)
         add(
             "(d.reported_at < ? OR (d.reported_at = ? AND d.id < ?))", reported_at, reported_at, id_
         )
@@ -114,16 +95,4 @@ def list_deviations(db: Database, scope: DeviationScope, f: DeviationFilter) -> 
     )
     with db.reading() as cur:
         rows = [dict(r) for r in cur.execute(sql, [*values, f.limit + 1]).fetchall()]
-    more = len(rows) > f.limit
-    rows = rows[: f.limit]
-    next_cursor = encode_cursor(rows[-1]["reported_at"], rows[-1]["id"]) if more else None
-    return DeviationPage(items=rows, next_cursor=next_cursor)
-
-
-def count_deviations(db: Database, scope: DeviationScope, **equals: Any) -> int:
-    where, params = deviation_condition(scope)
-    for column, value in equals.items():
-        where += f" AND {column} = ?"
-        params.append(value)
-    with db.reading() as cur:
-        return cur.scalar(T.sql("SELECT COUNT(*) FROM {deviations} WHERE " + where), params)
+    return page_of(rows, f.limit, lambda row: encode_cursor(row["reported_at"], row["id"]))

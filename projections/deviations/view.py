@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.db import Cursor
+from hms_core.access.disclosure import feedback_to_reporter
 from hms_core.deviations.deviation import CLOSED, REPORTED, UNDER_TREATMENT, Deviation
-from projections.base import Projection, Rows, Tables, sid, ts
+from projections.base import Projection, Rows, Tables, fold_records, sid, ts
 
 COLUMNS = (
     "id",
@@ -92,29 +93,14 @@ class DeviationListView(Projection):
         return statements
 
     def handle(self, cur: Cursor, t: Tables, events: Sequence[tuple[int, Any]]) -> None:
-        rows = Rows(cur, t["deviations"], "id", COLUMNS)
-        rows.prefetch(
-            sid(e.originator_id)
-            for _, e in events
-            if isinstance(e, Deviation.Event) and not isinstance(e, Deviation.Reported)
-        )
         searchable = []
-        for position, event in events:
-            if not isinstance(event, Deviation.Event):
-                continue
-            if isinstance(event, Deviation.Reported):
-                rows.add(_new_row(position, event))
-                searchable.append(
-                    (position, event.reference, event.title, event.description, event.location)
-                )
-                continue
-            row = rows.get(sid(event.originator_id))
-            if row is None:
-                continue
-            row["version"] = event.originator_version
-            row["updated_at"] = ts(event.timestamp)
-            _apply(row, event)
-        rows.flush()
+
+        def new_row(position: int, e: Deviation.Reported) -> dict[str, Any]:
+            searchable.append((position, e.reference, e.title, e.description, e.location))
+            return _new_row(position, e)
+
+        rows = Rows(cur, t["deviations"], "id", COLUMNS)
+        fold_records(rows, events, Deviation, Deviation.Reported, new_row, _apply)
         if searchable and cur.dialect == "sqlite":
             cur.executemany(
                 t.sql(
@@ -157,17 +143,15 @@ def _new_row(position: int, e: Deviation.Reported) -> dict[str, Any]:
 
 
 def _apply(row: dict[str, Any], e: Any) -> None:
+    if feedback_to_reporter(e) is not None:
+        row["last_feedback_at"] = ts(e.timestamp)
+        row["feedback_count"] += 1
     if isinstance(e, Deviation.Acknowledged):
         row["status"] = UNDER_TREATMENT
         row["handler_id"] = sid(e.handler_id)
     elif isinstance(e, Deviation.Classified):
         row["category"] = e.category
         row["severity"] = e.severity
-    elif isinstance(e, Deviation.FeedbackGiven) or (
-        isinstance(e, Deviation.Commented) and e.visible_to_reporter
-    ):
-        row["last_feedback_at"] = ts(e.timestamp)
-        row["feedback_count"] += 1
     elif isinstance(e, Deviation.Transferred):
         row["unit_id"] = sid(e.to_unit_id)
         row["status"] = REPORTED
@@ -177,9 +161,6 @@ def _apply(row: dict[str, Any], e: Any) -> None:
     elif isinstance(e, Deviation.Closed):
         row["status"] = CLOSED
         row["closed_at"] = ts(e.timestamp)
-        if e.feedback:
-            row["last_feedback_at"] = ts(e.timestamp)
-            row["feedback_count"] += 1
     elif isinstance(e, Deviation.Reopened):
         row["status"] = UNDER_TREATMENT
         row["closed_at"] = None

@@ -13,8 +13,8 @@ import msgspec
 from adapters.db import Database
 from hms_core import clock
 from hms_core.access import UnitScope
-from hms_core.risk.assessment import ARCHIVED, RECURRENCE_THRESHOLD
 from hms_core.risk.hazard import review_state
+from hms_core.risk.state import ARCHIVED, RECURRENCE_THRESHOLD
 from projections.base import live_tables
 from projections.risk_register.view import RiskRegisterView
 from projections.scoping import marks, unit_condition

@@ -16,13 +16,9 @@ from typing import Any
 
 from adapters.db import Cursor
 from hms_core.actions.action import CorrectiveAction
-from hms_core.risk.assessment import (
-    APPROVED,
-    ARCHIVED,
-    DRAFT,
-    RiskAssessment,
-)
-from projections.base import Projection, Rows, Tables, iso_date, sid, ts
+from hms_core.risk.assessment import RiskAssessment
+from hms_core.risk.state import APPROVED, ARCHIVED, DRAFT
+from projections.base import Projection, Rows, Tables, fold_records, iso_date, sid, ts
 
 ASSESSMENT_COLUMNS = (
     "id",
@@ -120,28 +116,24 @@ class RiskRegisterView(Projection):
         ]
 
     def handle(self, cur: Cursor, t: Tables, events: Sequence[tuple[int, Any]]) -> None:
-        assessments = Rows(cur, t["risk_assessments"], "id", ASSESSMENT_COLUMNS)
-        assessments.prefetch(
-            sid(e.originator_id)
-            for _, e in events
-            if isinstance(e, RiskAssessment.Event) and not isinstance(e, RiskAssessment.Created)
-        )
         actions = Rows(cur, t["risk_action_status"], "action_id", ("action_id", "status"))
         for _, event in events:
-            status = ACTION_STATUS.get(type(event))
-            if status is not None:
+            if (status := ACTION_STATUS.get(type(event))) is not None:
                 actions.add({"action_id": sid(event.originator_id), "status": status})
-            elif isinstance(event, RiskAssessment.Created):
-                assessments.add(_new_row(event))
-                _write_participants(cur, t, event)
-            elif isinstance(event, RiskAssessment.Event):
-                row = assessments.get(sid(event.originator_id))
-                if row is None:
-                    continue
-                row["version"] = event.originator_version
-                row["updated_at"] = ts(event.timestamp)
-                _apply(cur, t, row, event)
-        assessments.flush()
+
+        def new_row(_position: int, e: RiskAssessment.Created) -> dict[str, Any]:
+            _write_participants(cur, t, e)
+            return _new_row(e)
+
+        assessments = Rows(cur, t["risk_assessments"], "id", ASSESSMENT_COLUMNS)
+        fold_records(
+            assessments,
+            events,
+            RiskAssessment,
+            RiskAssessment.Created,
+            new_row,
+            lambda row, e: _apply(cur, t, row, e),
+        )
         actions.flush()
 
 

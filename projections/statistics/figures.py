@@ -13,7 +13,8 @@ from uuid import UUID
 from adapters.db import Database
 from hms_core.access import UnitScope
 from hms_core.directory.organisation import Organisation
-from projections.statistics.queries import group_labels, group_order, hr_rows, rolled
+from projections.statistics.hr import hr_rows, hr_totals
+from projections.statistics.queries import group_labels, group_order, report, rolled
 from projections.statistics.selection import (
     check_groups,
     month_range,
@@ -33,44 +34,13 @@ def hr_statistics(
     include_subunits: bool = True,
 ) -> dict[str, Any]:
     """Sick leave % and turnover % per unit and period from the HR system, and their mean."""
-    sel, months = (
-        select_units(scope, org, unit_id, include_subunits),
-        month_range(date_from, date_to),
-    )
+    sel = select_units(scope, org, unit_id, include_subunits)
+    months = month_range(date_from, date_to)
     with db.reading() as cur:
         rows = hr_rows(cur, sel, months)
     for row in rows:
         row["unit_name"] = sel.names.get(row["unit_id"])
-    return {"rows": rows, "totals": hr_totals(rows), "month_from": months[0], "month_to": months[1]}
-
-
-def hr_totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Means over the periods, weighted by hours worked (or FTE) when every period has them.
-
-    A unit's year figure is left out where the same unit has figures for months of that
-    year, as for hours worked."""
-    has_months = {(r["unit_id"], r["period"][:4]) for r in rows if len(r["period"]) > 4}
-    rows = [
-        r for r in rows if len(r["period"]) > 4 or (r["unit_id"], r["period"]) not in has_months
-    ]
-    weighted_by = next(
-        (w for w in ("hours_worked", "fte") if rows and all(r[w] for r in rows)), None
-    )
-    weights = [r[weighted_by] if weighted_by else 1.0 for r in rows]
-
-    def mean(column: str) -> float | None:
-        if not rows:
-            return None
-        return round(
-            sum(r[column] * w for r, w in zip(rows, weights, strict=True)) / sum(weights), 2
-        )
-
-    return {
-        "sick_leave_percent": mean("sick_leave_percent"),
-        "turnover_percent": mean("turnover_percent"),
-        "weighted_by": weighted_by,
-        "periods": len(rows),
-    }
+    return report(rows, hr_totals(rows), months)
 
 
 def action_statistics(
@@ -89,10 +59,11 @@ def action_statistics(
     groups = check_groups(group_by, ("unit", "month"))
     sel = select_units(scope, org, unit_id, include_subunits)
     months = month_range(date_from, date_to)
-    weights = sel.row_weights() if "unit" in groups else {None: sel.weights(sel.units)}
     extra = ["month"] if "month" in groups else []
     with db.reading() as cur:
-        counts = rolled(cur, "stat_actions", None, weights, extra, ACTION_COUNTS, months)
+        counts = rolled(
+            cur, "stat_actions", None, sel.weights_by(groups), extra, ACTION_COUNTS, months
+        )
     grouped: dict[tuple, Counter] = defaultdict(Counter)
     total: Counter = Counter()
     for (unit, *dims), values in counts.items():
@@ -110,4 +81,4 @@ def action_statistics(
         for k, c in sorted(grouped.items(), key=group_order(groups, sel))
         if c["due"] > 0
     ]
-    return {"rows": rows, "totals": figures(total), "month_from": months[0], "month_to": months[1]}
+    return report(rows, figures(total), months)

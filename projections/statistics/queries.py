@@ -1,6 +1,6 @@
 """Reading the goal-5 statistics: any grouping of unit, category, month and severity.
 
-Sums of rollups, never a scan of the cases: see projections/statistics.py for the cells."""
+Sums of rollups, never a scan of the cases: see view.py for the cells."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ from hms_core.deviations.categories import INJURY
 from hms_core.directory.organisation import Organisation
 from projections.base import live_tables
 from projections.scoping import marks
+from projections.statistics.hr import hr_rows, worked_hours
 from projections.statistics.selection import (
     GROUPS,
     Months,
     Selection,
     Weights,
     check_groups,
-    in_months,
     month_range,
     select_units,
 )
@@ -119,20 +119,6 @@ def median(histogram: Counter) -> float | None:
     return (found[wanted[0]] + found[wanted[1]]) / 2
 
 
-def worked_hours(rows: list[dict[str, Any]], months: Months) -> dict[tuple[str, str], float]:
-    """Hours worked per (unit, month) in range. A year's figure is spread evenly over its
-    months, unless the unit has figures for single months of that year: those win."""
-    monthly = {(r["unit_id"], r["period"]): r["hours_worked"] for r in rows if len(r["period"]) > 4}
-    has_months = {(unit, period[:4]) for unit, period in monthly}
-    hours = {}
-    for r in rows:
-        if len(r["period"]) == 4 and (r["unit_id"], r["period"]) not in has_months:
-            for m in range(1, 13):
-                hours[(r["unit_id"], f"{r['period']}-{m:02d}")] = r["hours_worked"] / 12
-    hours.update(monthly)
-    return {key: value for key, value in hours.items() if in_months(key[1], months)}
-
-
 def _figures(s: _Sums, fte: float | None, hours: float | None, category: str | None) -> dict:
     """The figures of one row; `category` is the row's when grouped by category."""
     injuries_row = category in (None, INJURY)
@@ -194,22 +180,37 @@ def deviation_statistics(
     groups = check_groups(group_by)
     sel = select_units(scope, org, unit_id, include_subunits)
     months = month_range(date_from, date_to)
-    cube = "c" * ("category" in groups) + "s" * ("severity" in groups)
-    weights = sel.row_weights() if "unit" in groups else {None: sel.weights(sel.units)}
-    extra = [GROUPS[g] for g in groups if g != "unit"]
-    # H and F count injuries only in the (unit, month)s whose hours worked are known.
-    lost_extra = list(dict.fromkeys(["month", *extra]))
-    totals = {None: sel.weights(sel.units)}
     with db.reading() as cur:
-        counts = rolled(cur, "stat_cells", cube, weights, extra, COUNTED, months)
-        medians = _medians(cur, cube, weights, extra, months)
-        total_median = (_medians(cur, "", totals, [], months) if groups else medians).get((None,))
+        sums, total_median = _counted(cur, sel, months, groups)
         hours = worked_hours(hr_rows(cur, sel, months, "hours_worked IS NOT NULL"), months)
-        own = {unit: sel.weights({unit}) for unit in {unit for unit, _ in hours}}
-        lost_sums = ["lost_time", "absence_days"]
-        condition = " AND h.lost_time <> 0"
-        lost = rolled(cur, "stat_cells", cube, own, lost_extra, lost_sums, months, condition)
+        _add_lost_time(cur, sel, months, groups, hours, sums)
+    total = _Sums(median=total_median)
+    for s in sums.values():
+        total.add(s)
+    rows = _figure_rows(sums, sel, groups, _hours_by_row(hours, sel, groups))
+    totals = _figures(total, sel.total_fte, sum(hours.values()) or None, None)
+    return report(rows, totals, months)
 
+
+def report(rows: list[dict[str, Any]], totals: dict[str, Any], months: Months) -> dict[str, Any]:
+    """A statistic as the API gives it: its rows, their totals, and the months counted."""
+    return {"rows": rows, "totals": totals, "month_from": months[0], "month_to": months[1]}
+
+
+def _cube(groups: tuple[str, ...]) -> str:
+    """The smallest cube that keeps the dimensions grouped by."""
+    return "c" * ("category" in groups) + "s" * ("severity" in groups)
+
+
+def _counted(cur, sel: Selection, months: Months, groups: tuple[str, ...]) -> tuple[dict, Any]:
+    """The counts and median of each row, keyed in the order of `groups`; and the median
+    of them all."""
+    cube, weights = _cube(groups), sel.weights_by(groups)
+    extra = [GROUPS[g] for g in groups if g != "unit"]
+    counts = rolled(cur, "stat_cells", cube, weights, extra, COUNTED, months)
+    medians = _medians(cur, cube, weights, extra, months)
+    totals = {None: sel.weights(sel.units)}
+    total_median = (_medians(cur, "", totals, [], months) if groups else medians).get((None,))
     at = groups.index("unit") if "unit" in groups else None
 
     def key(k: tuple) -> tuple:
@@ -219,20 +220,34 @@ def deviation_statistics(
     sums: dict[tuple, _Sums] = defaultdict(_Sums)
     for k, values in counts.items():
         sums[key(k)] = _Sums(counts=values, median=medians.get(k))
+    return sums, total_median
+
+
+def _add_lost_time(cur, sel: Selection, months: Months, groups, hours, sums) -> None:
+    """Injuries with absence and their days, into each row's sums: H and F count them
+    only in the (unit, month)s whose hours worked are known."""
+    extra = list(dict.fromkeys(["month", *(GROUPS[g] for g in groups if g != "unit")]))
+    own = {unit: sel.weights({unit}) for unit in {unit for unit, _ in hours}}
+    lost_sums, condition = ["lost_time", "absence_days"], " AND h.lost_time <> 0"
+    lost = rolled(cur, "stat_cells", _cube(groups), own, extra, lost_sums, months, condition)
     for (unit, month, *others), values in lost.items():
         if (unit, month) in hours:
-            found = dict(zip(lost_extra, (month, *others), strict=True))
+            found = dict(zip(extra, (month, *others), strict=True))
             k = tuple(sel.row(unit) if g == "unit" else found[GROUPS[g]] for g in groups)
             sums[k].add(_Sums(covered=values))
-    total = _Sums(median=total_median)
-    for s in sums.values():
-        total.add(s)
+
+
+def _hours_by_row(hours: dict, sel: Selection, groups: tuple[str, ...]) -> dict[tuple, float]:
+    """Hours worked per (row, month), and per (row, None) over all the months."""
     hours_by: dict[tuple, float] = defaultdict(float)
     for (unit, month), value in hours.items():
         row = sel.row(unit) if "unit" in groups else None
         hours_by[(row, month)] += value
         hours_by[(row, None)] += value
+    return hours_by
 
+
+def _figure_rows(sums: dict, sel: Selection, groups: tuple[str, ...], hours_by: dict) -> list:
     rows = []
     for k, s in sorted(sums.items(), key=group_order(groups, sel)):
         if s.reported <= 0:
@@ -242,33 +257,4 @@ def deviation_statistics(
         fte = sel.fte.get(unit) if "unit" in groups else sel.total_fte
         hours_worked = hours_by.get((unit, labels.get("month")))
         rows.append({**labels, **_figures(s, fte, hours_worked, labels.get("category"))})
-    return {
-        "rows": rows,
-        "totals": _figures(total, sel.total_fte, sum(hours.values()) or None, None),
-        "month_from": months[0],
-        "month_to": months[1],
-    }
-
-
-def hr_rows(cur, sel: Selection, months: Months, condition: str = "1 = 1") -> list[dict]:
-    where, params = sel.condition()
-    # Text order puts a year (`2025`) before its months, so this keeps every period
-    # that may overlap the months asked; `overlaps` then keeps exactly those.
-    if months[0]:
-        where, params = f"{where} AND period >= ?", [*params, months[0][:4]]
-    if months[1]:
-        where, params = f"{where} AND period <= ?", [*params, months[1]]
-    sql = T.sql(
-        "SELECT unit_id, period, sick_leave_percent, turnover_percent, hours_worked, fte "
-        f"FROM {{stat_hr}} WHERE {where} AND {condition} ORDER BY period, unit_id"
-    )
-    rows = [dict(r) for r in cur.execute(sql, params).fetchall()]
-    return [r for r in rows if overlaps(r["period"], months)]
-
-
-def overlaps(period: str, months: Months) -> bool:
-    if len(period) > 4:
-        return in_months(period, months)
-    return (months[0] is None or f"{period}-12" >= months[0]) and (
-        months[1] is None or f"{period}-01" <= months[1]
-    )
+    return rows

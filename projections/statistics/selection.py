@@ -76,7 +76,11 @@ class Selection:
                     found[child] = -1
         return found
 
-    def row_weights(self) -> dict[str, Weights]:
+    def weights_by(self, groups: Iterable[str]) -> dict[str | None, Weights]:
+        """The weights of each row: of each row's units when grouped by unit, else of
+        all the units in one row (None)."""
+        if "unit" not in groups:
+            return {None: self.weights(self.units)}
         members: dict[str, set[str]] = defaultdict(set)
         for unit, row in self.row_of.items():
             members[row].add(unit)

@@ -23,8 +23,9 @@ of reporting. After changing HMS_TIMEZONE, rebuild this read model.
 
 HR figures (per unit and period) and corrective actions (rolled up per unit and month
 of the due date in force: due, done, and done on or before that date; cancelled
-actions left out) are kept here too. The queries below read only these tables, and take
-the org tree from the caller to expand units into subtrees and find their FTE.
+actions left out) are kept here too. The queries (queries.py, figures.py, hr.py) read
+only these tables, and take the org tree from the caller to expand units into subtrees
+and find their FTE (selection.py).
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adapters.db import Cursor, Database
-from hms_core.directory.organisation import User
-from projections.base import Projection, Rows, Tables, live_tables, sid
+from adapters.db import Cursor
+from hms_core.directory.user import User
+from projections.base import Projection, Rows, Tables, fold_records, sid
 
 COLUMNS = (
     "id",
@@ -47,45 +47,29 @@ class UserListView(Projection):
 
     def handle(self, cur: Cursor, t: Tables, events: Sequence[tuple[int, Any]]) -> None:
         rows = Rows(cur, t["users"], "id", COLUMNS)
-        rows.prefetch(sid(e.originator_id) for _, e in events if isinstance(e, User.Event))
-        for _, e in events:
-            if isinstance(e, User.Registered):
-                rows.add(
-                    {
-                        "id": sid(e.originator_id),
-                        "username": e.username,
-                        "name": e.name,
-                        "email": e.email,
-                        "roles": "employee",
-                        "unit_id": sid(e.home_unit_id),
-                        "leads": "",
-                        "safety_rep_for": "",
-                        "active": True,
-                    }
-                )
-                continue
-            if not isinstance(e, User.Event):
-                continue
-            row = rows.get(sid(e.originator_id))
-            if row is None:
-                continue
-            if isinstance(e, User.RolesAssigned):
-                row.update(
-                    roles=_ids(e.roles), leads=_ids(e.leads), safety_rep_for=_ids(e.safety_rep_for)
-                )
-            elif isinstance(e, User.ProfileUpdated):
-                row.update(name=e.name, email=e.email, unit_id=sid(e.home_unit_id))
-            elif isinstance(e, User.Deactivated):
-                row["active"] = False
-            elif isinstance(e, User.Reactivated):
-                row["active"] = True
-        rows.flush()
+        fold_records(rows, events, User, User.Registered, _new_row, _apply, stamped=False)
 
 
-T = live_tables(UserListView.tables)
+def _new_row(position: int, e: User.Registered) -> dict[str, Any]:
+    return {
+        "id": sid(e.originator_id),
+        "username": e.username,
+        "name": e.name,
+        "email": e.email,
+        "roles": "employee",
+        "unit_id": sid(e.home_unit_id),
+        "leads": "",
+        "safety_rep_for": "",
+        "active": True,
+    }
 
 
-def list_users(db: Database) -> list[dict[str, Any]]:
-    with db.reading() as cur:
-        rows = cur.execute(T.sql("SELECT * FROM {users} ORDER BY name, username")).fetchall()
-    return [dict(r) for r in rows]
+def _apply(row: dict[str, Any], e: Any) -> None:
+    if isinstance(e, User.RolesAssigned):
+        row.update(roles=_ids(e.roles), leads=_ids(e.leads), safety_rep_for=_ids(e.safety_rep_for))
+    elif isinstance(e, User.ProfileUpdated):
+        row.update(name=e.name, email=e.email, unit_id=sid(e.home_unit_id))
+    elif isinstance(e, User.Deactivated):
+        row["active"] = False
+    elif isinstance(e, User.Reactivated):
+        row["active"] = True
