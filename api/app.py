@@ -8,7 +8,6 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -20,6 +19,7 @@ from api import errors
 from api.auth import WITHOUT_SESSION, HMSAuthenticationMiddleware, session_config
 from api.bootstrap import Services, build
 from api.controllers import api_handlers
+from api.dependencies import DEPENDENCIES
 from api.limits import GuessLimits, ReceiptGuessing
 from api.pages import page_handlers
 from api.schema_viewer import LocalRapidoc
@@ -31,10 +31,6 @@ from hms_core.errors import DomainError
 HERE = Path(__file__).parent
 # Our largest bodies (a risk assessment with its hazards) are a few tens of kilobytes.
 MAX_BODY_BYTES = 1024 * 1024
-
-
-def _provide_services(state: State) -> Services:
-    return state.services
 
 
 def create_app(
@@ -60,38 +56,14 @@ def create_app(
             *page_handlers(),
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
-        dependencies={"svc": Provide(_provide_services, sync_to_thread=False)},
+        dependencies=DEPENDENCIES,
         state=State({"services": services, "guesses": guesses, "trusted_proxies": trusted}),
         stores={"sessions": store.with_namespace("sessions")},
-        middleware=[
-            errors.OutageGuard,
-            ReceiptGuessing(guesses, trusted),
-            session_config(settings.secure_cookies).middleware,
-            DefineMiddleware(
-                HMSAuthenticationMiddleware,
-                exclude=["^/static", "^/schema", "^/healthz", "^/readyz", *WITHOUT_SESSION],
-            ),
-        ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            exclude=["/api/", "/schema"],
-            cookie_secure=settings.secure_cookies,
-            cookie_samesite="lax",
-        ),
+        middleware=_middleware(settings, guesses, trusted),
+        csrf_config=_csrf(settings),
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
-        openapi_config=OpenAPIConfig(
-            title="HMS avvik og risiko",
-            version="1.0.0",
-            description="Deviations, corrective actions, risk assessments and figures.",
-            path="/schema",
-            render_plugins=[LocalRapidoc()],
-        ),
-        exception_handlers={
-            DomainError: errors.domain_error_handler,
-            NotAuthorizedException: errors.not_authorized_handler,
-            HTTPException: errors.http_error_handler,
-            Exception: errors.unexpected_error_handler,
-        },
+        openapi_config=_openapi(),
+        exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_deeply_nested_json,
         before_send=[security_headers(settings)],
         request_max_body_size=MAX_BODY_BYTES,
@@ -99,6 +71,46 @@ def create_app(
         on_shutdown=[stop],
         debug=False,
     )
+
+
+def _middleware(settings: Settings, guesses: GuessLimits, trusted: TrustedProxies) -> list:
+    return [
+        errors.OutageGuard,
+        ReceiptGuessing(guesses, trusted),
+        session_config(settings.secure_cookies).middleware,
+        DefineMiddleware(
+            HMSAuthenticationMiddleware,
+            exclude=["^/static", "^/schema", "^/healthz", "^/readyz", *WITHOUT_SESSION],
+        ),
+    ]
+
+
+def _csrf(settings: Settings) -> CSRFConfig:
+    """The forms' CSRF tokens (the API's defence is JSON-only changes: api.auth)."""
+    return CSRFConfig(
+        secret=settings.secret_key,
+        exclude=["/api/", "/schema"],
+        cookie_secure=settings.secure_cookies,
+        cookie_samesite="lax",
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="HMS avvik og risiko",
+        version="1.0.0",
+        description="Deviations, corrective actions, risk assessments and figures.",
+        path="/schema",
+        render_plugins=[LocalRapidoc()],
+    )
+
+
+EXCEPTION_HANDLERS: dict = {
+    DomainError: errors.domain_error_handler,
+    NotAuthorizedException: errors.not_authorized_handler,
+    HTTPException: errors.http_error_handler,
+    Exception: errors.unexpected_error_handler,
+}
 
 
 def app_from_env() -> Litestar:

@@ -33,8 +33,7 @@ from litestar.middleware.session.server_side import (
 from litestar.types import Empty
 from litestar.utils.dataclass import extract_dataclass_items
 
-from adapters.db import is_unavailable
-from hms_core.access import Principal
+from adapters.outages import is_unavailable
 
 SESSION_USER = "uid"
 SESSION_COOKIE = "hms_session"
@@ -210,10 +209,3 @@ def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         return
     if connection.user is None:
         raise NotAuthorizedException("Du må logge inn.")
-
-
-def principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
-    user = connection.user
-    if user is None:
-        raise NotAuthorizedException("Du må logge inn.")
-    return user

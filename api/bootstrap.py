@@ -11,7 +11,8 @@ from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 
-from adapters.db import Database, database_for, is_unavailable
+from adapters.db import Database, database_for
+from adapters.outages import is_unavailable
 from api.settings import ConfigurationError, Settings
 from api.stores import create_store_table
 from demo.directory import DEMO_PASSWORD, demo_directory

@@ -1,18 +1,14 @@
-"""Running a use case from a request, with read-your-writes."""
+"""Running a use case from a request, with read-your-writes (and showing what it changed)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
+from uuid import UUID
 
-from litestar.di import NamedDependency
-
-from adapters.db import is_unavailable
+from adapters.outages import is_unavailable
 from api.bootstrap import Services
-
-Svc = NamedDependency[Services]
-"""The services, injected into a handler by the parameter name `svc`."""
 
 R = TypeVar("R")
 READ_YOUR_WRITES_TIMEOUT = 2.0
@@ -36,3 +32,17 @@ def execute(svc: Services, use_case: Callable[..., R], *args: Any, **kwargs: Any
             raise
         log.warning("stored, but the read models could not be waited for: %s", type(e).__name__)
     return result
+
+
+def then_show(
+    show: Callable[[Services, Any, UUID], R],
+    svc: Services,
+    who: Any,
+    use_case: Callable[..., Any],
+    record_id: UUID,
+    *args: Any,
+) -> R:
+    """Run a use case on one record (as `who`, with the record's id and then `args`: a
+    hazard's id, the request's body), then `show` the record as it now stands."""
+    execute(svc, use_case, who, record_id, *args)
+    return show(svc, who, record_id)

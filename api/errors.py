@@ -19,7 +19,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from adapters.db import is_unavailable
+from adapters.outages import is_unavailable
 from api.validation import body_errors
 from hms_core.errors import Conflict, DomainError, Forbidden, InvalidValue, NotFound
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -112,6 +114,15 @@ _UnionType = type(int | None)
 def query_error(key: str, message: str) -> ValidationException:
     """A 400 naming one query parameter, as Litestar names those it refuses itself."""
     return ValidationException(message, extra=[{"key": key, "message": message, "source": "query"}])
+
+
+@contextmanager
+def cursor_checked(*errors: type[Exception]) -> Iterator[None]:
+    """A `cursor` the query cannot read (one of `errors`) is a 400 naming it."""
+    try:
+        yield
+    except errors:
+        raise query_error("cursor", "Ugyldig cursor.") from None
 
 
 def check_query_dates(dates: dict[str, date | None]) -> None:

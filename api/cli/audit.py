@@ -26,8 +26,10 @@ from uuid import UUID
 import msgspec
 
 from adapters.db import Database
+from api.cli.services import services_for
 from hms_core import clock
-from projections.audit.view import COLUMNS, audit_events
+from projections.audit.queries import audit_events
+from projections.audit.view import COLUMNS
 from projections.base import from_ts
 
 BATCH = 1000
@@ -95,9 +97,7 @@ def check_log(app: Any, batch_size: int = BATCH) -> LogCheck:
 
 def verify(args: argparse.Namespace) -> int:
     """Check the store's integrity: exit 1 and the first bad position when it fails."""
-    from api.cli import _services
-
-    services = _services(args)
+    services = services_for(args)
     try:
         result = check_log(services.app)
     finally:
@@ -146,9 +146,7 @@ def write_trail(rows: Iterator[dict], fmt: str, out: TextIO) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """The audit trail to stdout: JSON lines (default) or CSV."""
-    from api.cli import _services
-
-    services = _services(args)
+    services = services_for(args)
     try:
         services.runner.catch_up()  # the trail as far as the log goes
         count = write_trail(

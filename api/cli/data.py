@@ -8,8 +8,10 @@ import io
 import sys
 from pathlib import Path
 
+from api.cli.services import services_for
 from hms_core.access import system_principal
-from hms_core.hr.figures import HRImportRejectedError, HRLine
+from hms_core.hr.errors import HRImportRejectedError
+from hms_core.hr.figures import HRLine
 
 # Column names as HR exports spell them, English or Norwegian, any case.
 HR_COLUMNS = {
@@ -66,14 +68,12 @@ def read_hr_csv(path: Path) -> list[HRLine]:
 
 def hr_import(args: argparse.Namespace) -> int:
     """Sick leave % and turnover % per unit and period; all lines, or none if one is bad."""
-    from api.cli import _services
-
     try:
         lines = read_hr_csv(Path(args.file))
     except CSVFormatError as e:
         print(f"{args.file}: {e}", file=sys.stderr)
         return 1
-    services = _services(args)
+    services = services_for(args)
     try:
         result = services.app.import_hr_figures(system_principal("hr-import"), lines)
     except HRImportRejectedError as e:
@@ -90,14 +90,10 @@ def hr_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_hr_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Add this module's commands to the `hms` parser."""
     hr = sub.add_parser("hr", help="figures from the HR system")
     actions = hr.add_subparsers(dest="action", required=True)
     command = actions.add_parser("import", help="sick leave and turnover from a CSV file")
     command.add_argument("file", help="CSV with a header: unit;period;sick_leave_percent;…")
     command.set_defaults(run=hr_import)
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:
-    """Add this module's commands to the `hms` parser."""
-    add_hr_commands(sub)

@@ -1,4 +1,4 @@
-"""JSON API controllers, one module per resource."""
+"""JSON API controllers, one module per resource, each listing its handlers in `HANDLERS`."""
 
 from __future__ import annotations
 
@@ -18,12 +18,9 @@ def api_handlers() -> list:
     )
 
     return [
-        health.healthz,
-        health.readyz,
-        directory.AuthController,
-        directory.DirectoryController,
-        deviations.DeviationController,
-        deviations.ReceiptController,
+        *health.HANDLERS,
+        *directory.HANDLERS,
+        *deviations.HANDLERS,
         *inbox.HANDLERS,
         *actions.HANDLERS,
         *risk.HANDLERS,

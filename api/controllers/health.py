@@ -20,9 +20,10 @@ from concurrent.futures import Future
 import msgspec
 from litestar import Response, get
 
-from adapters.db import is_unavailable
-from api.commands import Svc
-from projections.runner.runner import ProjectionRunner, Status
+from adapters.outages import is_unavailable
+from api.dependencies import Svc
+from projections.runner.runner import ProjectionRunner
+from projections.runner.status import Status
 
 READY_LAG_SECONDS = 5.0
 READY_DEADLINE_SECONDS = 1.5
@@ -45,17 +46,24 @@ async def readyz(svc: Svc) -> Response[dict]:
     """200 when the store answers and every live read model is within 5 s of the log
     ("ok", or "degraded" naming read models stopped by a failure); 503 "lagging" naming
     those behind, or "unavailable" when the database does not answer in time."""
-    check = _check(svc.runner)
     try:
-        statuses = await asyncio.wait_for(
-            asyncio.shield(asyncio.wrap_future(check)), READY_DEADLINE_SECONDS
-        )
+        statuses = await _statuses(svc.runner)
     except TimeoutError:
         return _unavailable("timeout")
     except Exception as e:
         if not is_unavailable(e):
             log.error("readiness check failed: %s", type(e).__name__)
         return _unavailable(type(e).__name__)
+    return _ready(statuses)
+
+
+async def _statuses(runner: ProjectionRunner) -> list[Status]:
+    """What the check under way finds, or TimeoutError at the deadline (the check goes on)."""
+    check = asyncio.wrap_future(_check(runner))
+    return await asyncio.wait_for(asyncio.shield(check), READY_DEADLINE_SECONDS)
+
+
+def _ready(statuses: list[Status]) -> Response[dict]:
     failing = [msgspec.structs.asdict(s.failure) for s in statuses if s.failure is not None]
     lagging = [
         {"name": s.name, "lag_events": s.lag_events, "lag_seconds": round(s.lag_seconds, 3)}
@@ -93,3 +101,6 @@ def _run_check(runner: ProjectionRunner, future: Future[list[Status]]) -> None:
         future.set_result(runner.status())
     except BaseException as e:
         future.set_exception(e)
+
+
+HANDLERS: list = [healthz, readyz]

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from litestar import get
 
-from litestar import Request, get
-
-from api.auth import principal, signed_in
-from api.commands import Svc
-from hms_core import clock
-from projections.base import from_ts
+from api.auth import signed_in
+from api.dependencies import Svc, Who
+from api.presenters.inbox import inbox_out
 from projections.inbox import Inbox, what_needs_me
-
-
-def _local(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: clock.local(from_ts(v)) if k.endswith("_at") and isinstance(v, str) else v
-        for k, v in row.items()
-    }
-
-
-def inbox_for(svc, request: Request) -> Inbox:
-    found = what_needs_me(svc.db, principal(request))
-    for field in found.__struct_fields__:
-        setattr(found, field, [_local(r) for r in getattr(found, field)])
-    return found
 
 
 @get(
@@ -34,9 +17,9 @@ def inbox_for(svc, request: Request) -> Inbox:
     tags=["directory"],
     summary="What needs me now",
 )
-def inbox(request: Request, svc: Svc) -> Inbox:
+def inbox(svc: Svc, who: Who) -> Inbox:
     """Cases to acknowledge, actions due or to verify, feedback on my reports, and more."""
-    return inbox_for(svc, request)
+    return inbox_out(what_needs_me(svc.db, who))
 
 
 HANDLERS = [inbox]

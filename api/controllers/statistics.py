@@ -3,21 +3,22 @@
 Leaders see their units and those below, verneombud their area, HMS officers all;
 employees and administrators get 403 (hms_core.access.check_figures). Figures count
 whole months: `from` and `to` pick the months they fall in; without them, all months.
-`include_subunits` defaults to true here: a unit's figures are its subtree's.
+`include_subunits` defaults to true here: a unit's figures are its subtree's (the
+statistics choose their rows from the unit and the flag: projections.statistics).
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get
+from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, QueryParameter
 
-from api.auth import principal, signed_in
-from api.commands import Svc
+from api.auth import signed_in
+from api.dependencies import Svc, Who
 from api.schemas.common import FromDate, ToDate
 from api.schemas.figures import ActionStatistics, DeviationStatistics, HRStatistics
 from api.validation import check_query_dates, query_error
@@ -40,10 +41,31 @@ def _groups(group_by: list[str] | None, allowed: tuple[str, ...]) -> tuple[str, 
         raise query_error("group_by", message) from None
 
 
-def _query(svc: Svc, request: Request, from_: date | None, to: date | None) -> dict[str, Any]:
-    """What every statistic takes: who may see which units, the org tree, and the months
-    (`from` and `to` within the dates the product keeps)."""
-    scope = access.check_figures(principal(request))
+def deviation_groups(group_by: GroupBy = None) -> tuple[str, ...]:
+    return _groups(group_by, ("unit", "category", "month", "severity"))
+
+
+def action_groups(group_by: GroupBy = None) -> tuple[str, ...]:
+    return _groups(group_by, ("unit", "month"))
+
+
+def no_groups() -> tuple[str, ...]:
+    return ()
+
+
+def figures_query(
+    svc: Svc,
+    who: Who,
+    groups: Groups,  # first: a grouping that does not exist is refused before anything else
+    unit_id: FromQuery[UUID | None] = None,
+    include_subunits: FromQuery[bool] = True,
+    from_: FromDate = None,
+    to: ToDate = None,
+) -> dict[str, Any]:
+    """What every statistic takes, given to a handler as `figures`: who may see which
+    units, the org tree, the unit asked for, and the months (`from` and `to` within the
+    dates the product keeps)."""
+    scope = access.check_figures(who)
     check_query_dates({"from": from_, "to": to})
     return {
         "db": svc.db,
@@ -51,78 +73,56 @@ def _query(svc: Svc, request: Request, from_: date | None, to: date | None) -> d
         "org": svc.app.organisation(),
         "date_from": from_,
         "date_to": to,
+        "unit_id": unit_id,
+        "include_subunits": include_subunits,
     }
+
+
+Groups = NamedDependency[tuple[str, ...]]
+Figures = NamedDependency[dict[str, Any]]
 
 
 class StatisticsController(Controller):
     path = "/api/v1/statistics"
     guards = [signed_in]
     tags = ["statistics"]
+    dependencies = {
+        # It reads the org tree from the store: not on the event loop.
+        "figures": Provide(figures_query, sync_to_thread=True),
+        "groups": Provide(no_groups, sync_to_thread=False),  # where a statistic has none
+    }
 
-    @get("/deviations", sync_to_thread=True, summary="Deviations per unit, category, month")
-    def deviations(
-        self,
-        request: Request,
-        svc: Svc,
-        unit_id: FromQuery[UUID | None] = None,
-        include_subunits: FromQuery[bool] = True,
-        from_: FromDate = None,
-        to: ToDate = None,
-        group_by: GroupBy = None,
-    ) -> DeviationStatistics:
+    @get(
+        "/deviations",
+        sync_to_thread=True,
+        summary="Deviations per unit, category, month",
+        dependencies={"groups": Provide(deviation_groups, sync_to_thread=False)},
+    )
+    def deviations(self, figures: Figures, groups: Groups) -> DeviationStatistics:
         """Reported, open, closed, median days to close, per 100 FTE, near misses per injury,
         H-verdi and F-verdi (where hours worked are known), grouped as asked.
 
         Grouped by unit, the rows are one level below the selection's top unit: its own
         cases, then each unit under it with its subtree, so rows always add up to the totals.
         """
-        groups = _groups(group_by, ("unit", "category", "month", "severity"))
-        result = deviation_statistics(
-            **_query(svc, request, from_, to),
-            unit_id=unit_id,
-            include_subunits=include_subunits,
-            group_by=groups,
-        )
+        result = deviation_statistics(**figures, group_by=groups)
         return msgspec.convert({**result, "group_by": groups}, DeviationStatistics)
 
-    @get("/actions", sync_to_thread=True, summary="Corrective actions done on time")
-    def actions(
-        self,
-        request: Request,
-        svc: Svc,
-        unit_id: FromQuery[UUID | None] = None,
-        include_subunits: FromQuery[bool] = True,
-        from_: FromDate = None,
-        to: ToDate = None,
-        group_by: GroupBy = None,
-    ) -> ActionStatistics:
+    @get(
+        "/actions",
+        sync_to_thread=True,
+        summary="Corrective actions done on time",
+        dependencies={"groups": Provide(action_groups, sync_to_thread=False)},
+    )
+    def actions(self, figures: Figures, groups: Groups) -> ActionStatistics:
         """Actions due per unit and month of their due date; done, and done on or before it."""
-        groups = _groups(group_by, ("unit", "month"))
-        result = action_statistics(
-            **_query(svc, request, from_, to),
-            unit_id=unit_id,
-            include_subunits=include_subunits,
-            group_by=groups,
-        )
+        result = action_statistics(**figures, group_by=groups)
         return msgspec.convert({**result, "group_by": groups}, ActionStatistics)
 
     @get("/hr", sync_to_thread=True, summary="Sick leave % and turnover % from the HR system")
-    def hr(
-        self,
-        request: Request,
-        svc: Svc,
-        unit_id: FromQuery[UUID | None] = None,
-        include_subunits: FromQuery[bool] = True,
-        from_: FromDate = None,
-        to: ToDate = None,
-    ) -> HRStatistics:
+    def hr(self, figures: Figures) -> HRStatistics:
         """The figures per unit and period (month or year) as imported, and their means."""
-        result = hr_statistics(
-            **_query(svc, request, from_, to),
-            unit_id=unit_id,
-            include_subunits=include_subunits,
-        )
-        return msgspec.convert(result, HRStatistics)
+        return msgspec.convert(hr_statistics(**figures), HRStatistics)
 
 
 HANDLERS: list = [StatisticsController]

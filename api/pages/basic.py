@@ -10,12 +10,15 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from api.auth import end_session, signed_in, start_session
-from api.commands import Svc, execute
+from api.commands import execute
+from api.dependencies import Svc, Who
 from api.limits import TooManyGuesses, authenticate
 from api.pages.render import page
 from api.presenters.deviations import receipt_view
+from api.presenters.inbox import inbox_out
 from hms_core.errors import InvalidValue, NotFound
 from hms_core.infra.passwords import normalise_receipt_code
+from projections.inbox import what_needs_me
 
 
 class LoginForm(msgspec.Struct):
@@ -85,13 +88,11 @@ class FrontPage(Controller):
     include_in_schema = False
 
     @get("/", guards=[signed_in], sync_to_thread=True)
-    def home(self, request: Request, svc: Svc) -> Template:
+    def home(self, request: Request, svc: Svc, who: Who) -> Template:
         """What needs me now; for HMS officers also the read models that have stopped."""
-        from api.controllers.inbox import inbox_for
-
-        who = request.user
-        failing = svc.runner.failures() if who is not None and who.is_hms else []
-        return page(request, "home.html", inbox=inbox_for(svc, request), failing=failing)
+        failing = svc.runner.failures() if who.is_hms else []
+        inbox = inbox_out(what_needs_me(svc.db, who))
+        return page(request, "home.html", inbox=inbox, failing=failing)
 
 
 class ReceiptPage(Controller):
@@ -114,12 +115,8 @@ class ReceiptPage(Controller):
         try:
             view = receipt_view(svc.app, svc.app.deviation_by_receipt(code))
         except NotFound:
-            return page(
-                request,
-                "receipt_lookup.html",
-                status_code=404,
-                errors={"code": "Fant ingen sak med denne koden. Sjekk at den er skrevet riktig."},
-            )
+            errors = {"code": "Fant ingen sak med denne koden. Sjekk at den er skrevet riktig."}
+            return page(request, "receipt_lookup.html", status_code=404, errors=errors)
         return page(request, "receipt.html", receipt=view, code=code, errors={})
 
     @post("/{code:str}", sync_to_thread=True)
@@ -129,14 +126,19 @@ class ReceiptPage(Controller):
         try:
             execute(svc, svc.app.add_information_by_receipt, code, text=data.text)
         except InvalidValue as error:
-            view = receipt_view(svc.app, svc.app.deviation_by_receipt(code))
-            return page(
-                request,
-                "receipt.html",
-                status_code=400,
-                receipt=view,
-                code=code,
-                text=data.text,
-                errors={"text": error.detail},
-            )
+            return self._refused(request, svc, code, data.text, error.detail)
         return Redirect(f"/kvittering/{quote(code)}#meldinger", status_code=303)
+
+    @staticmethod
+    def _refused(request: Request, svc: Svc, code: str, text: str, message: str) -> Template:
+        """The receipt again, with the text that was refused and why."""
+        view = receipt_view(svc.app, svc.app.deviation_by_receipt(code))
+        return page(
+            request,
+            "receipt.html",
+            status_code=400,
+            receipt=view,
+            code=code,
+            text=text,
+            errors={"text": message},
+        )

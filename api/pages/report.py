@@ -11,12 +11,13 @@ from litestar import Controller, Request, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Template
 
-from api.auth import leave_session_untouched, principal, signed_in
-from api.commands import Svc, execute
+from api.auth import leave_session_untouched, signed_in
+from api.commands import execute
+from api.dependencies import Svc, Who
 from api.pages.render import page
 from hms_core import clock, rules
 from hms_core.deviations.categories import DEFAULT_CATEGORIES, PERSON_KINDS
-from hms_core.deviations.deviation import PersonHarmed
+from hms_core.deviations.person_harmed import PersonHarmed
 from hms_core.errors import InvalidValue
 
 SEVERITIES = {
@@ -45,6 +46,12 @@ def in_words(message: str, field: str) -> str:
     """The domain's message with the form's label for the field it names."""
     label = LABELS.get(field)
     return message.replace(f"«{field}»", f"«{label}»") if label else message
+
+
+def form_error(error: InvalidValue) -> dict[str, str]:
+    """The domain's refusal as the form shows it: beside the form's field, in its words."""
+    field = error.field.split(".")[0].replace("person_harmed", "person_kind")
+    return {field: in_words(error.detail, error.field)}
 
 
 class ReportForm(msgspec.Struct):
@@ -108,9 +115,10 @@ class ReportPage(Controller):
     include_in_schema = False
     guards = [signed_in]
 
-    def _form(self, request: Request, svc, form: ReportForm, errors: dict, status: int = 200):
+    def _form(
+        self, request: Request, svc: Svc, who: Who, form: ReportForm, errors: dict, status=200
+    ) -> Template:
         units = sorted(svc.app.organisation().units.values(), key=lambda u: u.name)
-        me = principal(request)
         return page(
             request,
             "report.html",
@@ -118,7 +126,7 @@ class ReportPage(Controller):
             form=form,
             errors=errors,
             units=[u for u in units if u.kind == "unit"],
-            home_unit_id=str(me.home_unit_id) if me.home_unit_id else "",
+            home_unit_id=str(who.home_unit_id) if who.home_unit_id else "",
             categories=DEFAULT_CATEGORIES,
             severities=SEVERITIES,
             person_kinds=PERSON_KINDS,
@@ -127,20 +135,21 @@ class ReportPage(Controller):
         )
 
     @get("/", sync_to_thread=True)
-    def show(self, request: Request, svc: Svc) -> Template:
-        return self._form(request, svc, ReportForm(), {})
+    def show(self, request: Request, svc: Svc, who: Who) -> Template:
+        return self._form(request, svc, who, ReportForm(), {})
 
     @post("/", sync_to_thread=True)
-    def submit(self, request: Request, svc: Svc, data: URLEncodedBody[ReportForm]) -> Template:
+    def submit(
+        self, request: Request, svc: Svc, who: Who, data: URLEncodedBody[ReportForm]
+    ) -> Template:
         values, errors = _parse(data)
         if values["anonymous"]:
             leave_session_untouched(request)
         if not errors:
             try:
-                receipt = execute(svc, svc.app.report_deviation, principal(request), **values)
+                receipt = execute(svc, svc.app.report_deviation, who, **values)
             except InvalidValue as error:
-                field = error.field.split(".")[0].replace("person_harmed", "person_kind")
-                errors[field] = in_words(error.detail, error.field)
+                errors.update(form_error(error))
             else:
                 return page(request, "reported.html", status_code=201, receipt=receipt)
-        return self._form(request, svc, data, errors, status=400)
+        return self._form(request, svc, who, data, errors, status=400)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 from uuid import UUID
 
-from api.presenters.deviations import Names, history
+from api.presenters.common import Names, day, history, local_ts, unit_name
 from api.schemas.risk import (
     ApprovalProblem,
     AssessmentDetail,
@@ -20,12 +21,9 @@ from api.schemas.risk import (
     VersionSummary,
 )
 from hms_core import clock
-from hms_core.access import Principal
-from hms_core.errors import NotFound
-from hms_core.risk.assessment import APPROVED, ARCHIVED, RiskAssessment
+from hms_core.risk.assessment import APPROVED, RiskAssessment
 from hms_core.risk.hazard import ApprovedVersion, Hazard, Participant
 from hms_core.risk.matrix import SCALE, RiskMatrix
-from projections.base import from_ts
 
 
 def _label(matrix: RiskMatrix, code: str | None) -> str | None:
@@ -33,12 +31,33 @@ def _label(matrix: RiskMatrix, code: str | None) -> str | None:
     return level.label if level else None
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    return clock.local(moment) if moment else None
+def _scores(
+    value: Callable[[str], Any], matrix: RiskMatrix, level: str | None, residual: str | None
+) -> dict[str, Any]:
+    """Scores and levels before and after measures, each level with its label: a hazard
+    and a register row show them alike, whichever way `value` reads them."""
+    return {
+        "probability": value("probability"),
+        "consequence": value("consequence"),
+        "score": value("score"),
+        "level": level,
+        "level_label": _label(matrix, level),
+        "residual_probability": value("residual_probability"),
+        "residual_consequence": value("residual_consequence"),
+        "residual_score": value("residual_score"),
+        "residual_level": residual,
+        "residual_level_label": _label(matrix, residual),
+    }
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+def _review(row: dict[str, Any]) -> dict[str, Any]:
+    """When a read model's row was approved, is next reviewed, and whether that is due."""
+    return {
+        "approved_at": local_ts(row["approved_at"]),
+        "next_review_on": day(row["next_review_on"]),
+        "review_due": row["review_due"],
+        "review_overdue": row["review_overdue"],
+    }
 
 
 def hazard_out(hazard: Hazard, matrix: RiskMatrix, graded: Hazard | None = None) -> HazardOut:
@@ -50,16 +69,7 @@ def hazard_out(hazard: Hazard, matrix: RiskMatrix, graded: Hazard | None = None)
         cause=hazard.cause,
         barriers=hazard.barriers,
         justification=hazard.justification,
-        probability=hazard.probability,
-        consequence=hazard.consequence,
-        score=hazard.score,
-        level=levels.level,
-        level_label=_label(matrix, levels.level),
-        residual_probability=hazard.residual_probability,
-        residual_consequence=hazard.residual_consequence,
-        residual_score=hazard.residual_score,
-        residual_level=levels.residual_level,
-        residual_level_label=_label(matrix, levels.residual_level),
+        **_scores(partial(getattr, hazard), matrix, levels.level, levels.residual_level),
         measure_ids=list(hazard.measure_ids),
         deviation_ids=list(hazard.deviation_ids),
     )
@@ -69,20 +79,8 @@ def participants_out(participants: tuple[Participant, ...], names: Names) -> lis
     return [ParticipantOut(p.user_id, p.role, names(str(p.user_id))) for p in participants]
 
 
-def version_status(assessment: RiskAssessment, version: ApprovedVersion) -> str:
-    if version is not assessment.versions[-1]:
-        return "superseded"
-    return "archived" if assessment.status == ARCHIVED else "in_force"
-
-
-def unit_name(app: Any, unit_id: UUID) -> str | None:
-    try:
-        return app.organisation().unit(unit_id).name
-    except NotFound:
-        return None
-
-
-def assessment_detail(app: Any, who: Principal, a: RiskAssessment) -> AssessmentDetail:
+def assessment_detail(app: Any, a: RiskAssessment) -> AssessmentDetail:
+    """The assessment as it stands, with what blocks approval, its versions and history."""
     matrix = app.risk_matrix
     names = Names(app)
     in_force = a.in_force
@@ -109,21 +107,26 @@ def assessment_detail(app: Any, who: Principal, a: RiskAssessment) -> Assessment
             ApprovalProblem(code=p.code, message=p.detail, hazard_id=p.hazard_id)
             for p in app.approval_problems(a)
         ],
-        versions=[
-            VersionSummary(
-                revision=v.revision,
-                status=version_status(a, v),
-                approved_at=clock.local(v.approved_at),
-                approved_by=v.approved_by,
-                approved_by_name=names(v.approved_by),
-                next_review_on=v.next_review_on,
-            )
-            for v in a.versions
-        ],
+        versions=versions_out(a, names),
         archive_reason=a.archive_reason,
         version=a.version,
         history=history(app.history(a.id), names),
     )
+
+
+def versions_out(a: RiskAssessment, names: Names) -> list[VersionSummary]:
+    """The approved versions, oldest first, each with what became of it."""
+    return [
+        VersionSummary(
+            revision=v.revision,
+            status=a.status_of(v),
+            approved_at=clock.local(v.approved_at),
+            approved_by=v.approved_by,
+            approved_by_name=names(v.approved_by),
+            next_review_on=v.next_review_on,
+        )
+        for v in a.versions
+    ]
 
 
 def version_detail(
@@ -136,7 +139,7 @@ def version_detail(
         unit_id=assessment.unit_id,
         unit_name=unit_name(app, assessment.unit_id),
         revision=version.revision,
-        status=version_status(assessment, version),
+        status=assessment.status_of(version),
         title=version.title,
         scope=version.scope,
         review_interval_months=version.review_interval_months,
@@ -160,13 +163,10 @@ def assessment_summary(row: dict[str, Any]) -> AssessmentSummary:
         status=row["status"],
         revision=row["revision"],
         approved_revision=row["approved_revision"],
-        approved_at=_local(from_ts(row["approved_at"])),
-        next_review_on=_day(row["next_review_on"]),
-        review_due=row["review_due"],
-        review_overdue=row["review_overdue"],
+        **_review(row),
         without_verneombud=bool(row["without_verneombud"]),
         hazard_count=row["hazard_count"],
-        updated_at=_local(from_ts(row["updated_at"])),
+        updated_at=local_ts(row["updated_at"]),
         version=row["version"],
     )
 
@@ -181,20 +181,8 @@ def register_entry(row: dict[str, Any], matrix: RiskMatrix) -> RegisterEntry:
         description=row["description"],
         cause=row["cause"],
         justification=row["justification"],
-        probability=row["probability"],
-        consequence=row["consequence"],
-        score=row["score"],
-        level=row["level"],
-        level_label=_label(matrix, row["level"]),
-        residual_probability=row["residual_probability"],
-        residual_consequence=row["residual_consequence"],
-        residual_score=row["residual_score"],
-        residual_level=row["residual_level"],
-        residual_level_label=_label(matrix, row["residual_level"]),
-        approved_at=_local(from_ts(row["approved_at"])),
-        next_review_on=_day(row["next_review_on"]),
-        review_due=row["review_due"],
-        review_overdue=row["review_overdue"],
+        **_scores(row.__getitem__, matrix, row["level"], row["residual_level"]),
+        **_review(row),
         recurring=row["recurring"],
         measure_count=row["measure_count"],
         open_measure_count=row["open_measure_count"],

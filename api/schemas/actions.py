@@ -1,4 +1,8 @@
-"""What the corrective-action API takes and gives (snake_case JSON)."""
+"""What the corrective-action API takes and gives (snake_case JSON).
+
+The bodies it takes are the use cases' commands (hms_core.actions.commands), each under
+the name its schema has in the OpenAPI document.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from uuid import UUID
 
 import msgspec
 
-from api.schemas.common import Command, HistoryEntry, optional_text, text
-from hms_core.actions.action import REASON_MAX, TEXT_MAX, TITLE_MAX
+from api.schemas.common import HistoryEntry
+from hms_core.actions import commands
 
 Status = Literal["open", "done", "verified", "cancelled"]
 StatusFilter = Literal[
@@ -17,61 +21,42 @@ StatusFilter = Literal[
 ]
 Source = Literal["deviation", "risk_assessment", "follow_up", "standalone"]
 
-
-class ActionPlanIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A follow-up action, created in the same call as the verification that asks for it."""
-
-    title: text(TITLE_MAX)
-    owner_id: UUID
-    due_date: date
-    description: optional_text(TEXT_MAX, multiline=True) = None
-    unit_id: UUID | None = None
+# --- what it takes: the domain's commands, under the names the API has always had ----
 
 
-class ActionCreate(msgspec.Struct, forbid_unknown_fields=True):
-    """`unit_id` defaults to the deviation's, the assessment's or the first action's unit.
-    `follows_up` names an action verified as not effective; the new one inherits its links."""
-
-    title: text(TITLE_MAX)
-    owner_id: UUID
-    due_date: date
-    unit_id: UUID | None = None
-    description: optional_text(TEXT_MAX, multiline=True) = None
-    deviation_id: UUID | None = None
-    assessment_id: UUID | None = None
-    hazard_id: UUID | None = None
-    follows_up: UUID | None = None
+class ActionPlanIn(commands.ActionPlan):
+    pass
 
 
-class Complete(Command):
-    what_was_done: text(TEXT_MAX, multiline=True)
+class ActionCreate(commands.CreateAction):
+    pass
 
 
-class Verify(Command):
-    """`effective: false` asks for a follow-up: give it here as `follow_up`, or create it
-    afterwards with `POST /api/v1/actions` and `follows_up`."""
-
-    effective: bool
-    note: text(TEXT_MAX, multiline=True)
-    follow_up: ActionPlanIn | None = None
+class Complete(commands.CompleteAction):
+    pass
 
 
-class Reschedule(Command):
-    due_date: date
-    reason: text(REASON_MAX, multiline=True)
+class Verify(commands.VerifyAction):
+    follow_up: ActionPlanIn | None = None  # the field's type, named the API's way
 
 
-class Reassign(Command):
-    owner_id: UUID
-    reason: text(REASON_MAX, multiline=True)
+class Reschedule(commands.RescheduleAction):
+    pass
 
 
-class Cancel(Command):
-    reason: text(REASON_MAX, multiline=True)
+class Reassign(commands.ReassignAction):
+    pass
 
 
-class ActionCommentCreate(Command):
-    text: text(TEXT_MAX, multiline=True)
+class Cancel(commands.CancelAction):
+    pass
+
+
+class ActionCommentCreate(commands.CommentAction):
+    pass
+
+
+# --- what it gives -------------------------------------------------------------------
 
 
 class ActionSummary(msgspec.Struct):

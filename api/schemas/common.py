@@ -1,6 +1,7 @@
-"""Types shared by the API's schemas: texts, scales, versions, and the bounded query
+"""Types shared by the API's schemas: the history of a record, and the bounded query
 parameters every list takes (so no request can hand the database a number or a date it
-cannot hold, or a text PostgreSQL would refuse)."""
+cannot hold, or a text PostgreSQL would refuse). The request bodies are the domain's
+command structs (hms_core/<area>/commands.py)."""
 
 from __future__ import annotations
 
@@ -9,42 +10,10 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar.params import PathParameter, QueryParameter
-from msgspec import Meta
 
 from hms_core import rules
 
-
-def text(limit: int, *, description: str = "", multiline: bool = False) -> Any:
-    """A required text of at most `limit` characters; one line unless `multiline`. The
-    pattern documents the domain's character rules (hms_core.rules), which decide."""
-    return Annotated[str, Meta(min_length=1, **_text_meta(limit, description, multiline))]
-
-
-def optional_text(limit: int, *, description: str = "", multiline: bool = False) -> Any:
-    return Annotated[str, Meta(**_text_meta(limit, description, multiline))] | None
-
-
-def _text_meta(limit: int, description: str, multiline: bool) -> dict[str, Any]:
-    kind = "Line breaks allowed." if multiline else "One line."
-    return {
-        "max_length": limit,
-        "pattern": rules.MULTI_LINE_PATTERN if multiline else rules.ONE_LINE_PATTERN,
-        "description": f"{description} {kind} No control characters.".strip(),
-    }
-
-
 MAX_INT = rules.MAX_INT
-Scale = Annotated[int, Meta(ge=1, le=5, description="1–5")]
-ExpectedVersion = Annotated[
-    int,
-    Meta(ge=1, le=MAX_INT, description="The version you read; a stale one is refused with 409."),
-]
-
-
-class Command(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """A request body that changes something; may carry the version it was based on."""
-
-    expected_version: ExpectedVersion | None = None
 
 
 class HistoryEntry(msgspec.Struct):

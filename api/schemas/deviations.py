@@ -1,58 +1,66 @@
-"""What the deviation API takes and gives (snake_case JSON)."""
+"""What the deviation API takes and gives (snake_case JSON).
+
+The bodies it takes are the use cases' commands (hms_core.deviations.commands), each
+under the name its schema has in the OpenAPI document.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from uuid import UUID
 
 import msgspec
-from msgspec import Meta
 
-from api.schemas.common import Command, HistoryEntry, Scale, optional_text, text
-from hms_core.deviations.deviation import (
-    HEALTH_MAX,
-    LOCATION_MAX,
-    NAME_MAX,
-    REASON_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
-)
+from api.schemas.common import HistoryEntry
+from hms_core.deviations import commands
 
-PersonKind = Literal["employee", "pupil", "patient", "visitor", "other"]
 Status = Literal["reported", "under_treatment", "closed"]
-Cause = Literal["human", "technical", "organisational", "environmental", "unknown"]
-Category = text(60, description="A category code, e.g. nestenulykke")
+
+# --- what it takes: the domain's commands, under the names the API has always had ----
 
 
-class PersonHarmedIn(msgspec.Struct, forbid_unknown_fields=True):
-    kind: PersonKind
-    absence: bool = False
-    absence_days: Annotated[int, Meta(ge=0, le=366)] | None = None
-    name: optional_text(
-        NAME_MAX, description="Shown only to the unit's leader, HMS and the person"
-    ) = None
-    person_id: UUID | None = None
-    health_details: optional_text(
-        HEALTH_MAX, description="Stored only with health_consent", multiline=True
-    ) = None
-    health_consent: bool = False
+class PersonHarmedIn(commands.InjuredPerson):
+    pass
 
 
-class DeviationCreate(msgspec.Struct, forbid_unknown_fields=True):
-    title: text(TITLE_MAX)
-    description: text(TEXT_MAX, multiline=True)
-    occurred_at: Annotated[
-        datetime, Meta(tz=True, description="ISO 8601 with offset; from 1900, not in the future")
-    ]
-    unit_id: UUID
-    category: Category
-    severity: Scale
-    location: optional_text(LOCATION_MAX) = None
-    immediate_action: optional_text(TEXT_MAX, multiline=True) = None
-    person_harmed: PersonHarmedIn | None = None
-    serious_injury: bool = False
-    anonymous: bool = False
+class DeviationCreate(commands.ReportDeviation):
+    person_harmed: PersonHarmedIn | None = None  # the field's type, named the API's way
+
+
+class Acknowledge(commands.AcknowledgeDeviation):
+    pass
+
+
+class Classify(commands.ClassifyDeviation):
+    pass
+
+
+class CommentCreate(commands.CommentDeviation):
+    pass
+
+
+class FeedbackCreate(commands.GiveFeedback):
+    pass
+
+
+class Transfer(commands.TransferDeviation):
+    pass
+
+
+class Close(commands.CloseDeviation):
+    pass
+
+
+class Reopen(commands.ReopenDeviation):
+    pass
+
+
+class InformationCreate(commands.AddInformation):
+    pass
+
+
+# --- what it gives -------------------------------------------------------------------
 
 
 class DeviationCreated(msgspec.Struct):
@@ -60,47 +68,6 @@ class DeviationCreated(msgspec.Struct):
     reference: str
     status: Status
     receipt_code: str | None = None
-
-
-class Acknowledge(Command):
-    pass
-
-
-class Classify(Command):
-    category: Category
-    severity: Scale
-    recurrence_probability: Scale
-    causes: Annotated[list[Cause], Meta(min_length=1)]
-    cause_description: optional_text(TEXT_MAX, multiline=True) = None
-
-
-class CommentCreate(Command):
-    text: text(TEXT_MAX, multiline=True)
-    visible_to_reporter: bool = False
-
-
-class FeedbackCreate(Command):
-    text: text(TEXT_MAX, multiline=True)
-
-
-class Transfer(Command):
-    to_unit_id: UUID
-    reason: text(REASON_MAX, multiline=True)
-
-
-class Close(Command):
-    conclusion: text(TEXT_MAX, multiline=True)
-    no_action_reason: optional_text(REASON_MAX, multiline=True) = None
-    open_actions_reason: optional_text(REASON_MAX, multiline=True) = None
-    feedback: optional_text(TEXT_MAX, description="Sent to the reporter", multiline=True) = None
-
-
-class Reopen(Command):
-    reason: text(REASON_MAX, multiline=True)
-
-
-class InformationCreate(msgspec.Struct, forbid_unknown_fields=True):
-    text: text(TEXT_MAX, multiline=True)
 
 
 class PersonHarmedOut(msgspec.Struct, omit_defaults=True):

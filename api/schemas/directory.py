@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from hms_core.directory.organisation import PASSWORD_MAX, USERNAME_MAX
+from hms_core.directory.user import PASSWORD_MAX, USERNAME_MAX
 
 
 class Login(msgspec.Struct, forbid_unknown_fields=True):
@@ -16,7 +16,9 @@ class Login(msgspec.Struct, forbid_unknown_fields=True):
     password: Annotated[str, Meta(max_length=PASSWORD_MAX)]
 
 
-class Me(msgspec.Struct):
+# What the API shows of a person, to themselves (Me) and in the user list (UserOut).
+# No docstring: the schema's description of each would inherit it.
+class _Person(msgspec.Struct):
     id: UUID
     username: str
     name: str
@@ -25,6 +27,10 @@ class Me(msgspec.Struct):
     unit_id: UUID | None
     leads: list[UUID]
     safety_rep_for: list[UUID]
+
+
+class Me(_Person):
+    pass
 
 
 class UnitOut(msgspec.Struct):
@@ -36,15 +42,7 @@ class UnitOut(msgspec.Struct):
     fte: float | None
 
 
-class UserOut(msgspec.Struct):
-    id: UUID
-    username: str
-    name: str
-    email: str
-    roles: list[str]
-    unit_id: UUID | None
-    leads: list[UUID]
-    safety_rep_for: list[UUID]
+class UserOut(_Person):
     active: bool
 
 

@@ -1,4 +1,8 @@
-"""What the risk assessment and risk register API takes and gives (snake_case JSON)."""
+"""What the risk assessment and risk register API takes and gives (snake_case JSON).
+
+The bodies it takes are the use cases' commands (hms_core.risk.commands), each under the
+name its schema has in the OpenAPI document.
+"""
 
 from __future__ import annotations
 
@@ -9,88 +13,68 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from api.schemas.common import Command, HistoryEntry, Scale, optional_text, text
-from hms_core.risk.assessment import DEFAULT_REVIEW_MONTHS, REASON_MAX, SCOPE_MAX, TITLE_MAX
-from hms_core.risk.hazard import MAX_PARTICIPANTS, MAX_REVIEW_MONTHS, TEXT_MAX
+from api.schemas.common import HistoryEntry
+from hms_core.commands import Change
+from hms_core.risk import commands
+from hms_core.risk.hazard import MAX_PARTICIPANTS
 
 AssessmentStatus = Literal["draft", "approved", "archived"]
 VersionStatus = Literal["in_force", "superseded", "archived"]
-ParticipantRole = Literal["leader", "verneombud", "employee", "hms", "other"]
-ReviewMonths = Annotated[
-    int, Meta(ge=1, le=MAX_REVIEW_MONTHS, description="Months from approval to review")
-]
+
+# --- what it takes: the domain's commands, under the names the API has always had ----
 
 
-class ParticipantIn(msgspec.Struct, forbid_unknown_fields=True):
-    user_id: UUID
-    role: ParticipantRole
+class ParticipantIn(commands.NamedParticipant):
+    pass
 
 
+# The fields' type, named the API's way.
 Participants = Annotated[list[ParticipantIn], Meta(max_length=MAX_PARTICIPANTS)]
 
 
-class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
-    unit_id: UUID
-    title: text(TITLE_MAX)
-    scope: text(SCOPE_MAX, description="The activity or area assessed", multiline=True)
+class AssessmentCreate(commands.CreateAssessment):
     participants: Participants = []
-    review_interval_months: ReviewMonths = DEFAULT_REVIEW_MONTHS
 
 
-class AssessmentUpdate(Command):
-    title: text(TITLE_MAX)
-    scope: text(SCOPE_MAX, multiline=True)
-    review_interval_months: ReviewMonths
+class AssessmentUpdate(commands.UpdateAssessment):
     participants: Participants | None = None
 
 
-class HazardCreate(Command):
-    description: text(TEXT_MAX, multiline=True)
-    cause: optional_text(TEXT_MAX, multiline=True) = None
-    barriers: optional_text(TEXT_MAX, description="Existing barriers", multiline=True) = None
-    justification: optional_text(
-        TEXT_MAX, description="Why a yellow risk may be accepted", multiline=True
-    ) = None
-    probability: Scale | None = None
-    consequence: Scale | None = None
-    residual_probability: Scale | None = None
-    residual_consequence: Scale | None = None
-
-
-class HazardUpdate(Command):
-    description: text(TEXT_MAX, multiline=True)
-    cause: optional_text(TEXT_MAX, multiline=True) = None
-    barriers: optional_text(TEXT_MAX, multiline=True) = None
-    justification: optional_text(TEXT_MAX, multiline=True) = None
-
-
-class HazardScore(Command):
-    probability: Scale
-    consequence: Scale
-    residual_probability: Scale | None = None
-    residual_consequence: Scale | None = None
-
-
-class HazardRemove(Command):
+class HazardCreate(commands.AddHazard):
     pass
 
 
-class DeviationLink(Command):
+class HazardUpdate(commands.EditHazard):
+    pass
+
+
+class HazardScore(commands.ScoreHazard):
+    pass
+
+
+class HazardRemove(commands.RemoveHazard):
+    pass
+
+
+class DeviationLink(Change):
+    """Which deviation to link to the hazard (the path names the hazard)."""
+
     deviation_id: UUID
 
 
-class Approve(Command):
+class Approve(commands.ApproveAssessment):
     pass
 
 
-class Revise(Command):
-    reason: optional_text(
-        REASON_MAX, description="Why: yearly review, change, recurrence", multiline=True
-    ) = None
+class Revise(commands.ReviseAssessment):
+    pass
 
 
-class Archive(Command):
-    reason: text(REASON_MAX, multiline=True)
+class Archive(commands.ArchiveAssessment):
+    pass
+
+
+# --- what it gives -------------------------------------------------------------------
 
 
 class ParticipantOut(msgspec.Struct):
