@@ -63,6 +63,7 @@ def seed(url: str, deviations: int, seed: int, until: date | None) -> dict[str, 
         "catch_up_seconds": round(catch_up, 2),
         "catch_up_events_per_s": round(result.events / catch_up),
         "peak_rss_mb": peak_rss_mb(),
+        "refused": result.refused,
     }
 
 
@@ -97,41 +98,18 @@ def visibility(url: str, seconds: float, rate: float) -> dict[str, Any]:
     try:
         services.runner.catch_up()
         services.start()
-        app, runner = services.app, services.runner
-        who = app.principal(app.find_user("ansatt").id)
         pending: queue.Queue[tuple[int, float] | None] = queue.Queue()
         latencies: list[float] = []
-        saves: list[float] = []
 
         def observe() -> None:
             while (item := pending.get()) is not None:
                 position, saved = item
-                visible = runner.wait_for(position, timeout=10.0)
+                visible = services.runner.wait_for(position, timeout=10.0)
                 latencies.append(time.perf_counter() - saved if visible else float("inf"))
 
         observer = threading.Thread(target=observe, name="bench-observer")
         observer.start()
-        deadline = next_at = time.perf_counter()
-        deadline += seconds
-        n = 0
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            app.forget_last_position()
-            app.report_deviation(
-                who,
-                title=f"Målt synlighet {n}",
-                description="Melding fra ytelsestesten: hvor fort vises den i listene?",
-                occurred_at=clock.now() - timedelta(minutes=5),
-                unit_id=who.home_unit_id,
-                category="nestenulykke",
-                severity=2,
-            )
-            saved = time.perf_counter()
-            saves.append(saved - started)
-            pending.put((app.last_position(), saved))
-            n += 1
-            next_at += 1 / rate
-            time.sleep(max(0.0, next_at - time.perf_counter()))
+        saves = report_steadily(services.app, seconds, rate, pending)
         pending.put(None)
         observer.join()
     finally:
@@ -139,12 +117,39 @@ def visibility(url: str, seconds: float, rate: float) -> dict[str, Any]:
     return {
         "rate_per_s": rate,
         "seconds": seconds,
-        "reports": n,
+        "reports": len(saves),
         "p50_ms": percentile_ms(latencies, 50),
         "p99_ms": percentile_ms(latencies, 99),
         "max_ms": round(max(latencies) * 1000, 1),
         "save_p50_ms": percentile_ms(saves, 50),
     }
+
+
+def report_steadily(app, seconds: float, rate: float, saved: queue.Queue) -> list[float]:
+    """Report `rate` deviations a second for `seconds`, putting (position, time saved)
+    of each in `saved`; how long each save took."""
+    who = app.principal(app.find_user("ansatt").id)
+    saves: list[float] = []
+    deadline = next_at = time.perf_counter()
+    deadline += seconds
+    while time.perf_counter() < deadline:
+        started = time.perf_counter()
+        app.forget_last_position()
+        app.report_deviation(
+            who,
+            title=f"Målt synlighet {len(saves)}",
+            description="Melding fra ytelsestesten: hvor fort vises den i listene?",
+            occurred_at=clock.now() - timedelta(minutes=5),
+            unit_id=who.home_unit_id,
+            category="nestenulykke",
+            severity=2,
+        )
+        now = time.perf_counter()
+        saves.append(now - started)
+        saved.put((app.last_position(), now))
+        next_at += 1 / rate
+        time.sleep(max(0.0, next_at - time.perf_counter()))
+    return saves
 
 
 def percentile_ms(values: list[float], p: float) -> float:

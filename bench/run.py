@@ -98,9 +98,11 @@ def analyze(url: str) -> None:
 def code_versions() -> dict[str, str]:
     """Which code was measured: the read models change while others work on them."""
     root = Path(__file__).parent.parent
-    files = sorted((root / "projections").glob("*.py")) + sorted(
-        (root / "hms_core" / "demo_history").glob("*.py")
-    )
+    files = [
+        *sorted((root / "projections").rglob("*.py")),
+        *sorted((root / "demo").rglob("*.py")),
+        root / "hms_core" / "application.py",  # the batch mode the seeding saves through
+    ]
     return {str(f.relative_to(root)): hashlib.sha1(f.read_bytes()).hexdigest()[:10] for f in files}
 
 

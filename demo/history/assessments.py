@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from demo.history import texts
 from demo.history.actions import ActionLives
@@ -21,7 +21,6 @@ from demo.history.model import kind_of, later, working_time
 from demo.history.reports import Case, midnight
 from demo.history.world import World
 from hms_core import access, clock
-from hms_core.actions.action import CANCELLED
 from hms_core.risk.assessment import RiskAssessment
 from hms_core.risk.errors import MeasureRequiredError
 from hms_core.risk.hazard import EMPLOYEE, LEADER, VERNEOMBUD, Participant
@@ -30,6 +29,9 @@ LINK_SHARE = 0.05  # of deviations of a hazard's kind, while its budget lasts
 
 
 class Assessment:
+    """An assessment while its story is told, with its measures (held, as the world's
+    records are)."""
+
     __slots__ = ("aggregate", "measures", "template", "unit_id")
 
     def __init__(self, aggregate: RiskAssessment, unit_id: UUID, template: Any) -> None:
@@ -44,6 +46,7 @@ class Assessments:
 
     def __init__(self, world: World, actions: ActionLives) -> None:
         self.w = world
+        self.app = world.app
         self.actions = actions
         self.categories: dict[UUID, tuple[str, ...]] = {}  # of each hazard
         self.budget: dict[UUID, int] = {}  # deviations that may still be linked to it
@@ -58,34 +61,31 @@ class Assessments:
     def create(self, unit_id: UUID, template: Any) -> None:
         rng, staff = self.w.rng, self.w.staff
         leader = staff.leader(unit_id)
-        access.check_create_assessment(leader, unit_id=unit_id)
         people = {leader.user_id: LEADER}
         safety_rep = staff.safety_reps.get(unit_id)
         if safety_rep is not None and rng.random() < 0.9:
             people.setdefault(safety_rep.user_id, VERNEOMBUD)
         for _ in range(rng.randint(1, 2)):
             people.setdefault(staff.employee(rng, unit_id).user_id, EMPLOYEE)
-        assessment = RiskAssessment.create(
-            actor=leader.actor,
+        assessment_id = self.app.create_assessment(
+            leader,
             unit_id=unit_id,
             title=template.title,
             scope=template.scope,
             participants=[Participant(user_id=u, role=r) for u, r in people.items()],
         )
-        state = Assessment(assessment, unit_id, template)
+        self.w.counts["assessments"] += 1
+        state = Assessment(self.app.risk_assessment(assessment_id), unit_id, template)
         for hazard in template.hazards:
             self._add_hazard(state, leader, hazard)
-        self.w.batch.add(assessment)
-        self.w.counts["assessments"] += 1
         self.w.timeline.at(later(rng, clock.now(), 2, 20), self.approve, state)
 
     def _add_hazard(self, state: Assessment, leader, hazard: HazardTemplate) -> None:
         probability = jitter(self.w.rng, hazard.probability)
         residual = self._residual(probability, hazard.consequence)
-        hazard_id = uuid4()
-        state.aggregate.add_hazard(
-            actor=leader.actor,
-            hazard_id=hazard_id,
+        hazard_id = self.app.add_hazard(
+            leader,
+            state.aggregate.id,
             description=hazard.description,
             cause=hazard.cause,
             barriers=hazard.barriers,
@@ -101,31 +101,25 @@ class Assessments:
             return None, None
         return max(1, probability - self.w.rng.choice((1, 1, 2))), consequence
 
-    def _cancelled(self, state: Assessment) -> frozenset[UUID]:
-        return frozenset(m.id for m in state.measures if m.status == CANCELLED)
-
     def approve(self, state: Assessment) -> None:
         """Measures for red hazards (and yellow, or a justification), then approval."""
         a, rng = state.aggregate, self.w.rng
         leader = self.w.staff.leader(state.unit_id)
-        access.check_approve_assessment(leader, a)
-        for problem in a.approval_problems(self.w.matrix, self._cancelled(state)):
+        for problem in self.app.approval_problems(a):
             hazard = a.hazard(problem.hazard_id)
             if isinstance(problem, MeasureRequiredError) or rng.random() < 0.5:
                 self._measure(state, leader, hazard)
             else:
-                a.edit_hazard(
-                    actor=leader.actor,
-                    hazard_id=hazard.id,
+                self.app.edit_hazard(
+                    leader,
+                    a.id,
+                    hazard.id,
                     description=hazard.description,
                     cause=hazard.cause,
                     barriers=hazard.barriers,
                     justification=texts.JUSTIFICATION,
                 )
-        a.approve(
-            actor=leader.actor, matrix=self.w.matrix, cancelled_measure_ids=self._cancelled(state)
-        )
-        self.w.batch.add(a)
+        self.app.approve_assessment(leader, a.id)
         for hazard_id in a.hazards:
             self.budget[hazard_id] = rng.choices((0, 1, 2, 3), weights=(60, 25, 10, 5))[0]
         units = self.in_force.setdefault(state.unit_id, [])
@@ -142,15 +136,8 @@ class Assessments:
         owner = leader if rng.random() < 0.6 else self.w.staff.employee(rng, state.unit_id)
         due = clock.today() + timedelta(days=rng.randint(30, 120))
         action = self.actions.create(
-            leader,
-            owner,
-            title,
-            state.unit_id,
-            due,
-            assessment_id=state.aggregate.id,
-            hazard_id=hazard.id,
+            leader, owner, title, due, assessment_id=state.aggregate.id, hazard_id=hazard.id
         )
-        state.aggregate.link_measure(actor=leader.actor, hazard_id=hazard.id, action_id=action.id)
         state.measures.append(action)
         self.actions.start(action)
 
@@ -177,15 +164,15 @@ class Assessments:
         """The yearly revision: rescore a hazard or two, perhaps add one, approve again."""
         a, rng = state.aggregate, self.w.rng
         leader = self.w.staff.leader(state.unit_id)
-        access.check_manage_assessment(leader, a)
-        a.revise(actor=leader.actor, reason=rng.choice(texts.REVISION_REASONS))
+        self.app.revise_assessment(leader, a.id, reason=rng.choice(texts.REVISION_REASONS))
         hazards = list(a.hazards.values())
         for hazard in rng.sample(hazards, k=min(len(hazards), rng.randint(1, 2))):
             probability = max(1, min(5, hazard.probability + rng.choice((-1, -1, 1))))
             residual = self._residual(probability, hazard.consequence)
-            a.score_hazard(
-                actor=leader.actor,
-                hazard_id=hazard.id,
+            self.app.score_hazard(
+                leader,
+                a.id,
+                hazard.id,
                 probability=probability,
                 consequence=hazard.consequence,
                 residual_probability=residual[0],
@@ -195,22 +182,19 @@ class Assessments:
             extra = rng.choice(EXTRA_HAZARDS)
             if all(h.description != extra.description for h in hazards):
                 self._add_hazard(state, leader, extra)
-        self.w.batch.add(a)
         self.w.timeline.at(later(rng, clock.now(), 2, 20), self.approve, state)
 
     def archive(self, state: Assessment) -> None:
         a, rng = state.aggregate, self.w.rng
         leader = self.w.staff.leader(state.unit_id)
-        access.check_manage_assessment(leader, a)
-        a.archive(actor=leader.actor, reason=rng.choice(texts.ARCHIVE_REASONS))
-        self.w.batch.add(a)
+        self.app.archive_assessment(leader, a.id, reason=rng.choice(texts.ARCHIVE_REASONS))
         self.in_force[state.unit_id].remove(state)
         if rng.random() < 0.5:
             self.w.timeline.at(
                 later(rng, clock.now(), 10, 60), self.create, state.unit_id, state.template
             )
 
-    def link_hazard(self, case: Case, leader) -> None:
+    def link_hazard(self, case: Case, leader: access.Principal) -> None:
         """Now and then a classified deviation is an instance of a hazard of its unit."""
         d = case.deviation
         for state in self.in_force.get(d.unit_id, ()):
@@ -222,11 +206,7 @@ class Assessments:
                     return
 
     def _link(self, state: Assessment, hazard_id: UUID, case: Case, leader) -> None:
-        a, d = state.aggregate, case.deviation
-        access.check_read_assessment(leader, a)
-        a.link_deviation(actor=leader.actor, hazard_id=hazard_id, deviation_id=d.id)
-        d.link_hazard(actor=leader.actor, assessment_id=a.id, hazard_id=hazard_id)
-        self.w.batch.add(a, d)
+        self.app.link_deviation_to_hazard(leader, case.deviation.id, state.aggregate.id, hazard_id)
         self.budget[hazard_id] -= 1
         self.w.counts["hazard_links"] += 1
 

@@ -33,9 +33,8 @@ HOURS_PER_FTE_MONTH = 1695 / 12
 class HRImports:
     """Schedules the monthly imports and writes each through the HR use case."""
 
-    def __init__(self, world: World, app) -> None:
+    def __init__(self, world: World) -> None:
         self.w = world
-        self.app = app
         self.units = [
             (u.code, kind_of(u.code, u.kind), u.fte)
             for u in sorted(world.staff.org.units.values(), key=lambda u: u.code)
@@ -54,12 +53,11 @@ class HRImports:
             self.w.timeline.at(moment.astimezone(UTC), self.import_month, period)
 
     def import_month(self, period: str) -> None:
-        self.w.batch.drain()  # the log stays in the order things happened
         lines = [
             self._line(i, code, kind, fte, period)
             for i, (code, kind, fte) in enumerate(self.units, start=2)
         ]
-        self.app.import_hr_figures(self.w.staff.hms, lines)
+        self.w.app.import_hr_figures(self.w.staff.hms, lines)
         self.w.counts["hr_lines"] += len(lines)
 
     def _line(self, line: int, code: str, kind: str, fte: float, period: str) -> HRLine:

@@ -13,9 +13,10 @@ import random
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from hms_core.access import Principal
+from hms_core import access
 from hms_core.directory.org_import import DirectoryDocument, UserDocument
 from hms_core.directory.organisation import Organisation, Unit, unit_id_for
+from hms_core.directory.user import User
 
 # fmt: off
 FIRST_NAMES = (
@@ -100,18 +101,20 @@ def generated_users(
 
 @dataclass
 class Staff:
-    """Who works where, and who acts for each unit."""
+    """Who works where, and who acts for each unit (the organisation and the users'
+    records held, as the world's records are)."""
 
     org: Organisation
-    principals: dict[UUID, Principal]
+    users: list[User]
+    principals: dict[UUID, access.Principal]
     employees: dict[UUID, list[UUID]] = field(default_factory=dict)
-    leaders: dict[UUID, Principal] = field(default_factory=dict)
-    safety_reps: dict[UUID, Principal] = field(default_factory=dict)
-    hms: Principal | None = None
+    leaders: dict[UUID, access.Principal] = field(default_factory=dict)
+    safety_reps: dict[UUID, access.Principal] = field(default_factory=dict)
+    hms: access.Principal | None = None
 
     @classmethod
-    def of(cls, org: Organisation, principals: list[Principal]) -> Staff:
-        staff = cls(org, {p.user_id: p for p in principals})
+    def of(cls, org: Organisation, users: list[User], principals: list[access.Principal]) -> Staff:
+        staff = cls(org, users, {p.user_id: p for p in principals})
         for p in principals:
             if p.home_unit_id is not None:
                 staff.employees.setdefault(p.home_unit_id, []).append(p.user_id)
@@ -124,10 +127,10 @@ class Staff:
                 staff.safety_reps.setdefault(unit_id, p)  # the area's before the HVO
         return staff
 
-    def leader(self, unit_id: UUID) -> Principal:
+    def leader(self, unit_id: UUID) -> access.Principal:
         return self.leaders[unit_id]
 
-    def employee(self, rng: random.Random, unit_id: UUID) -> Principal:
+    def employee(self, rng: random.Random, unit_id: UUID) -> access.Principal:
         people = self.employees.get(unit_id) or [self.leader(unit_id).user_id]
         return self.principals[rng.choice(people)]
 

@@ -33,21 +33,20 @@ from demo.history.model import (
 )
 from demo.history.world import World
 from hms_core import clock
-from hms_core.deviations.deviation import Deviation, PersonHarmed
-from hms_core.deviations.receipt import Receipt
-from hms_core.infra.passwords import new_receipt_code
-
-PREFIX = "AVV"
+from hms_core.deviations.deviation import Deviation
+from hms_core.deviations.person_harmed import PersonHarmed
 
 
 class Case:
-    """A deviation while its story is being told, with the actions made for it."""
+    """A deviation while its story is being told, with the actions made for it (held,
+    as the world's records are) and, if anonymous, its receipt code."""
 
-    __slots__ = ("actions", "closing_tries", "deviation", "winter")
+    __slots__ = ("actions", "closing_tries", "deviation", "receipt_code", "winter")
 
-    def __init__(self, deviation: Deviation, winter: bool) -> None:
+    def __init__(self, deviation: Deviation, winter: bool, receipt_code: str | None) -> None:
         self.deviation = deviation
         self.winter = winter
+        self.receipt_code = receipt_code
         self.actions: list = []
         self.closing_tries = 0
 
@@ -91,7 +90,7 @@ class Reports:
             self.w.timeline.at(midnight(day + timedelta(days=1)), self.open_day, index + 1)
 
     def report(self, unit_id: UUID, profile: Profile) -> None:
-        """Someone in the unit reports; anonymous reports get a receipt."""
+        """Someone in the unit reports (anonymously, now and then)."""
         w, rng, now = self.w, self.w.rng, clock.now()
         month = clock.local(now).month
         category = category_for(rng, profile, month)
@@ -103,30 +102,22 @@ class Reports:
         title, description, immediate, place = report_texts.report_text(
             rng, category, profile.group, winter
         )
-        reference, year, number = w.batch.next_reference(PREFIX)
-        deviation = Deviation.report(
-            reference=reference,
+        receipt = w.app.report_deviation(
+            reporter,
             title=title,
             description=description,
             occurred_at=occurred_before(rng, now),
             unit_id=unit_id,
             location=place,
             category=category,
-            categories=w.categories,
             severity=severity,
             immediate_action=immediate,
             person_harmed=harmed,
             serious_injury=serious(rng, category, severity),
             anonymous=anonymous,
-            reporter_id=reporter.user_id,
-            actor=reporter.actor,
         )
-        w.batch.add(deviation)
-        w.batch.issue(PREFIX, year, number, deviation.id)
-        if anonymous:
-            w.batch.add(Receipt.issue(new_receipt_code(), deviation.id))
         w.counts["deviations"] += 1
-        self.handle(Case(deviation, winter))
+        self.handle(Case(w.app.deviation(receipt.id), winter, receipt.receipt_code))
 
     def harmed(
         self, profile: Profile, category: str, severity: int, unit_id: UUID

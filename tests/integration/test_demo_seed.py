@@ -4,7 +4,8 @@ One scenario per store (seeding takes a few seconds, so it is done once): seed 3
 deviations with `hms demo seed`, then check that the same seed gives the same history
 (against an in-memory store), that the history keeps the domain's rules, that the
 statistics add up and count a new report at once, and that `hms projections rebuild`
-gives the same figures. Refusals need no database.
+gives the same figures. Refusals, and a rule added to a use case holding for the seeded
+history, need no database.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from hms_core.actions.action import CorrectiveAction
 from hms_core.application import HMSApplication
 from hms_core.deviations.deviation import Deviation
 from hms_core.deviations.references import ReferenceIssued
-from hms_core.directory.organisation import User
+from hms_core.deviations.use_cases import DeviationService
+from hms_core.directory.user import User
+from hms_core.errors import Conflict
 from hms_core.model import ANONYMOUS
 from tests.conftest import SYSTEM
 from tests.helpers import hms, login, report_body
@@ -110,7 +113,7 @@ def test_a_seeded_store_adds_up_keeps_the_rules_and_survives_a_rebuild(settings,
 
 def the_same_seed_gives_the_same_history(events: list[Any]) -> None:
     other = in_memory()
-    seed_history(other, PLAN)
+    assert seed_history(other, PLAN).refused == {}  # the story asks nothing refused
     theirs, ours = log_of(other), events
     assert len(ours) == len(theirs)
 
@@ -244,3 +247,36 @@ def test_another_seed_gives_another_history():
 
     assert reported(1) != reported(2)
     assert len(reported(2)) == 200
+
+
+class FeedbackRequiredError(Conflict):
+    code = "feedback_required"
+    message = "En alvorlig sak lukkes bare med tilbakemelding til den som meldte."
+
+
+def test_a_rule_added_to_a_use_case_holds_for_the_seeded_history(monkeypatch):
+    """Say closing a serious case (severity 4 or 5) came to need feedback to the reporter:
+    the seeder closes through the use case, so the history keeps the new rule, and the
+    closings it refuses do not happen."""
+    close = DeviationService.close_deviation
+
+    def close_with_feedback(self, by, deviation_id, **kwargs):
+        if self.deviation(deviation_id).severity >= 4 and not kwargs.get("feedback"):
+            raise FeedbackRequiredError
+        return close(self, by, deviation_id, **kwargs)
+
+    monkeypatch.setattr(DeviationService, "close_deviation", close_with_feedback)
+    app = in_memory()
+    result = seed_history(app, HistoryPlan(deviations=400, seed=5, until=date(2026, 11, 1)))
+    assert result.deviations == 400
+    assert result.refused["close: feedback_required"] > 0
+    severity: dict[UUID, int] = {}
+    closed: list[tuple[int, str | None]] = []
+    for e in log_of(app):
+        if isinstance(e, Deviation.Reported | Deviation.Classified):
+            severity[e.originator_id] = e.severity
+        elif isinstance(e, Deviation.Closed):
+            closed.append((severity[e.originator_id], e.feedback))
+    serious = [feedback for level, feedback in closed if level >= 4]
+    assert serious, "serious cases are still closed, with feedback"
+    assert all(serious)
