@@ -38,18 +38,27 @@ def _pg_available() -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A database of our own for this test session, dropped afterwards."""
+def new_pg_database(prefix: str) -> str:
+    """A new, empty database named `prefix_…` (its name); the test is skipped when
+    PostgreSQL cannot be reached, and fails instead on CI."""
     import psycopg
 
     if not _pg_available():
         if ON_CI:
             pytest.fail("PostgreSQL is required on CI but is not reachable")
         pytest.skip("PostgreSQL is not reachable")
-    name = f"hms_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A database of our own for this test session, dropped afterwards."""
+    import psycopg
+
+    name = new_pg_database("hms_test")
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     yield f"{base}/{name}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import io
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 
 from hms_core import clock
@@ -33,6 +35,51 @@ def report_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+def frozen_clock(moment: datetime) -> Callable[[], Iterator[None]]:
+    """An autouse fixture holding the clock at `moment` for each test of the module that
+    binds it (as `_frozen = frozen_clock(NOW)`)."""
+
+    @pytest.fixture(autouse=True)
+    def _frozen() -> Iterator[None]:
+        with clock.frozen_at(moment):
+            yield
+
+    return _frozen
+
+
+def applied(aggregate: Any, *steps: Callable[[Any], Any]) -> Any:
+    """`aggregate` with these steps applied, its events already saved (collected): what a
+    domain test is `given` before it acts."""
+    for step in steps:
+        step(aggregate)
+    aggregate.collect_events()
+    return aggregate
+
+
+def then(aggregate: Any) -> list[tuple[str, dict]]:
+    """What `aggregate` recorded since it was last saved: each event's type and data
+    (its time left out, the clock being frozen or not)."""
+    return [
+        (type(e).__name__, {k: v for k, v in vars(e).items() if k != "timestamp"})
+        for e in aggregate.collect_events()
+    ]
+
+
+def report_deviation(app: Any, who: Any, **overrides: Any) -> Any:
+    """A deviation reported through the use case (its receipt): a near miss at Lura an
+    hour ago, unless `overrides` say otherwise."""
+    fields = {
+        "title": "Fall i korridoren",
+        "description": "Glatt gulv ved vaskerommet.",
+        "occurred_at": clock.now() - timedelta(hours=1),
+        "unit_id": LURA,
+        "category": "nestenulykke",
+        "severity": 2,
+    }
+    fields.update(overrides)
+    return app.report_deviation(who, **fields)
+
+
 def login(client: TestClient, username: str, password: str = "demo") -> dict[str, Any]:
     response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
@@ -44,7 +91,7 @@ def login(client: TestClient, username: str, password: str = "demo") -> dict[str
 
 def as_user(app: Any, username: str) -> Any:
     """The demo user as a Principal, for calling use cases directly."""
-    from hms_core.directory.organisation import user_id_for
+    from hms_core.directory.user import user_id_for
 
     return app.principal(user_id_for(username))
 

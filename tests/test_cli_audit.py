@@ -11,10 +11,10 @@ import pytest
 
 from api.cli.audit import check_log
 from hms_core import clock
-from hms_core.deviations.deviation import PersonHarmed
+from hms_core.deviations.person_harmed import PersonHarmed
 from projections.audit.view import COLUMNS
 from tests.conftest import SYSTEM
-from tests.helpers import LURA, as_user, hms
+from tests.helpers import as_user, hms, report_deviation
 
 
 class History:
@@ -33,18 +33,17 @@ def history(services, monkeypatch) -> History:
         "title": "Glatt gulv",
         "description": "Vått ved inngangen.",
         "occurred_at": clock.now() - timedelta(hours=1),
-        "unit_id": LURA,
         "category": "personskade",
-        "severity": 2,
     }
-    named = app.report_deviation(
+    named = report_deviation(
+        app,
         ansatt,
         **report,
         person_harmed=PersonHarmed(
             kind="employee", name="Ola Skadesen", health_details="Brudd", health_consent=True
         ),
     )
-    anonymous = app.report_deviation(ansatt, **report, anonymous=True)
+    anonymous = report_deviation(app, ansatt, **report, anonymous=True)
     app.acknowledge_deviation(leder, named.id)
     app.comment_deviation(leder, named.id, text="Intern merknad om Ola Skadesen.")
     app.read_deviation(leder, named.id)  # a logged read of a named injury

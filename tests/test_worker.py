@@ -6,13 +6,11 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import timedelta
 
 from api.bootstrap import build
 from demo.directory import demo_directory
-from hms_core import clock
 from tests.conftest import DEMO_HASH, SYSTEM
-from tests.helpers import LURA
+from tests.helpers import report_deviation
 
 
 def test_a_separate_worker_process_projects_what_the_web_writes(settings):
@@ -27,14 +25,8 @@ def test_a_separate_worker_process_projects_what_the_web_writes(settings):
     )
     try:
         who = services.app.authenticate("ansatt", "demo")
-        services.app.report_deviation(
-            who,
-            title="Meldt fra web",
-            description="Skal vises i listen",
-            occurred_at=clock.now() - timedelta(hours=1),
-            unit_id=LURA,
-            category="nestenulykke",
-            severity=2,
+        report_deviation(
+            services.app, who, title="Meldt fra web", description="Skal vises i listen"
         )
         # This process never projects (it holds no lead); it only waits for the worker.
         assert services.runner.wait_for(services.app.max_position(), timeout=30)

@@ -27,7 +27,7 @@ sykehjem, `verneombud` for Helse og velferd, `hms`, `admin`):
 
 A case's id reads like the table: `leder-POST /deviations/{id}/close-lura_kvalitet`.
 
-Decisions where the issue's table left room (also in hms_core/access.py):
+Decisions where the issue's table left room (also in hms_core/access/):
 
 - Roles add rights and never take away what a person has as a person: a reporter reads,
   comments on and adds to their own named report; an owner reads and completes their
@@ -68,12 +68,13 @@ from api.settings import Settings
 from demo.directory import demo_directory
 from hms_core import clock
 from hms_core.access import Principal
-from hms_core.directory.organisation import unit_id_for, user_id_for
+from hms_core.directory.organisation import unit_id_for
+from hms_core.directory.user import user_id_for
 from hms_core.hr.figures import HRLine
 from hms_core.risk.hazard import Participant
 from tests.api.test_receipts import client_at
 from tests.conftest import DEMO_HASH, SYSTEM, _empty_pg_schema
-from tests.helpers import HELSE, HJEMME, LURA, ROVIK, SKOLE, add_user, login
+from tests.helpers import HELSE, HJEMME, LURA, ROVIK, SKOLE, add_user, login, report_deviation
 
 ROLES = ("ansatt", "leder", "verneombud", "hms", "admin")
 HANA = unit_id_for("hana-skole")
@@ -869,12 +870,11 @@ def test_the_export_is_csv_a_norwegian_excel_opens(world):
 
 
 def test_the_export_pages_through_the_list_and_defuses_formulas(world, monkeypatch):
-    formula = world.app.report_deviation(
+    formula = report_deviation(
+        world.app,
         world.who("kari"),
         title='=HYPERLINK("http://example.com";"Klikk")',
         description="En tittel som ser ut som en formel.",
-        occurred_at=clock.now() - timedelta(hours=1),
-        unit_id=LURA,
         category="kvalitet",
         severity=1,
     )

@@ -7,16 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from hms_core import clock
-from tests.helpers import IT, LURA, action_body, report_body
+from tests.helpers import IT, LURA, action_body, frozen_clock, report_body
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 TODAY = date(2026, 3, 10)
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with clock.frozen_at(NOW):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from hms_core.directory.organisation import user_id_for
+from hms_core.directory.user import user_id_for
 from hms_core.infra.passwords import normalise_receipt_code
 from tests.api.test_receipts import client_at
 from tests.helpers import LURA, login, report_body

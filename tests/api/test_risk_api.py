@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hms_core.directory.organisation import user_id_for
+from hms_core.directory.user import user_id_for
 from hms_core.risk.hazard import NO_VERNEOMBUD_NOTE
 from tests.helpers import LURA, ROVIK, action_body, add_user, report_body
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from hms_core.directory.organisation import user_id_for
+from hms_core.directory.user import user_id_for
 from tests.api.test_anonymity import snapshot
 from tests.helpers import LURA, ROVIK, add_user, report_body
 

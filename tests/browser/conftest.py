@@ -10,18 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from api.app import create_app
-from tests.browser.fixtures import demo_services, phone_page, serving, shared_chromium
+from tests.browser.fixtures import demo_site, phone_page, shared_chromium
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, object]]:
     """The product serving a fresh SQLite store with the demo organisation."""
-    with (
-        demo_services(tmp_path) as services,
-        serving(create_app(services, run_worker=False, owns_services=False)) as base,
-    ):
-        yield base, services
+    with demo_site(tmp_path) as site:
+        yield site
 
 
 @pytest.fixture(scope="session")

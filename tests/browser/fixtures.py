@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from api.app import create_app
 from api.bootstrap import Services, build
 from api.settings import Settings
 from demo.directory import demo_directory
@@ -87,6 +88,17 @@ def serving(app: Any, **options: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+@contextmanager
+def demo_site(tmp_path: Path) -> Iterator[tuple[str, Services]]:
+    """The product serving a fresh SQLite store with the demo organisation: its address
+    and its services."""
+    with (
+        demo_services(tmp_path) as services,
+        serving(create_app(services, run_worker=False, owns_services=False)) as base,
+    ):
+        yield base, services
+
+
 _SHARED: list[Any] = []  # [playwright, browser]
 
 
@@ -132,3 +144,13 @@ def sign_in(page, base: str, username: str) -> None:
     page.get_by_label("Passord").fill("demo")
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_url(f"{base}/")
+
+
+def send_anonymous_threat(page) -> None:
+    """On a filled-in report form: a serious case of violence and threats, reported
+    anonymously, and the thank-you page that follows."""
+    page.get_by_label("Hva slags avvik?").select_option(label="Vold og trusler")
+    page.get_by_label("3 – Alvorlig").check()
+    page.get_by_label("Meld anonymt").check()
+    page.get_by_role("button", name="Send melding").click()
+    page.get_by_role("heading", name="Takk for meldingen").wait_for()

@@ -11,15 +11,15 @@ from uuid import UUID, uuid4
 import pytest
 
 from hms_core import clock
-from hms_core.actions.action import (
+from hms_core.actions.commands import ActionPlan
+from hms_core.actions.errors import (
     FollowUpExistsError,
     NoFollowUpRequiredError,
     NotOpenError,
     SelfVerificationError,
 )
-from hms_core.actions.use_cases import ActionPlan
-from hms_core.deviations.deviation import DeviationClosedError, OpenActionsError
-from hms_core.directory.organisation import user_id_for
+from hms_core.deviations.errors import DeviationClosedError, OpenActionsError
+from hms_core.directory.user import user_id_for
 from hms_core.errors import Forbidden, InvalidValue, NotFound, VersionConflict
 from projections.actions.queries import (
     ActionCounts,
@@ -30,16 +30,13 @@ from projections.actions.queries import (
     list_actions,
     overdue_actions,
 )
-from tests.helpers import HELSE, IT, LURA, ROVIK, as_user
+from tests.helpers import HELSE, IT, LURA, ROVIK, as_user, frozen_clock, report_deviation
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 TODAY = date(2026, 3, 10)
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with clock.frozen_at(NOW):
-        yield
+_frozen = frozen_clock(NOW)
 
 
 @pytest.fixture
@@ -49,15 +46,7 @@ def who(app) -> SimpleNamespace:
 
 
 def report(app, by) -> UUID:
-    return app.report_deviation(
-        by,
-        title="Fall i korridoren",
-        description="Glatt gulv ved vaskerommet.",
-        occurred_at=clock.now() - timedelta(hours=1),
-        unit_id=LURA,
-        category="nestenulykke",
-        severity=2,
-    ).id
+    return report_deviation(app, by).id
 
 
 def classify(app, by, deviation_id: UUID) -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from hms_core import clock
 from hms_core.actions.action import CorrectiveAction
-from hms_core.deviations.deviation import PersonHarmed
-from hms_core.directory.organisation import user_id_for
+from hms_core.deviations.person_harmed import PersonHarmed
+from hms_core.directory.user import user_id_for
 from hms_core.infra.passwords import digest
-from projections.audit.view import AuditTrailView, audit_events
+from projections.audit.queries import audit_events
+from projections.audit.view import AuditTrailView
 from tests.conftest import DEMO_HASH, SYSTEM
-from tests.helpers import LURA, ROVIK
+from tests.helpers import LURA, ROVIK, report_deviation
 
 INJURED = "Kari Skadet Nordmann"
 HEALTH = "Brudd i venstre håndledd"
@@ -20,12 +21,11 @@ VIEW = AuditTrailView()
 
 
 def report(app, **extra):
-    return app.report_deviation(
+    return report_deviation(
+        app,
         SYSTEM,
         title="Slag under stell",
         description=DESCRIPTION,
-        occurred_at=clock.now() - timedelta(hours=1),
-        unit_id=LURA,
         category="personskade",
         severity=3,
         **extra,

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from hms_core import clock
-from tests.helpers import LURA
+from tests.helpers import report_deviation
 
 
 def report(app, who, title="Fall"):
-    return app.report_deviation(
-        who,
-        title=title,
-        description="Glatt gulv",
-        occurred_at=clock.now() - timedelta(hours=1),
-        unit_id=LURA,
-        category="nestenulykke",
-        severity=2,
-    )
+    return report_deviation(app, who, title=title, description="Glatt gulv")
 
 
 def test_references_count_up_within_a_year_and_start_again_the_next(app):

@@ -9,12 +9,11 @@ import pytest
 
 from hms_core import clock
 from hms_core.access import figures_scope
-from hms_core.directory.organisation import user_id_for
+from hms_core.directory.user import user_id_for
 from hms_core.errors import Forbidden, InvalidValue, NotFound
-from hms_core.risk.assessment import MeasureRequiredError
+from hms_core.risk.errors import AssessmentVersionNotFoundError, MeasureRequiredError
 from hms_core.risk.hazard import Participant
 from hms_core.risk.matrix import parse_matrix
-from hms_core.risk.use_cases import AssessmentVersionNotFoundError
 from projections.risk_register.queries import (
     AssessmentFilter,
     RegisterFilter,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -12,10 +11,10 @@ import pytest
 
 from adapters.db import Cursor
 from api.bootstrap import build
-from hms_core import clock
 from projections.base import Projection, Tables
-from projections.runner.runner import ProjectionRunner, RebuildError
-from tests.helpers import LURA, dump, live_tables
+from projections.runner.errors import RebuildError
+from projections.runner.runner import ProjectionRunner
+from tests.helpers import dump, live_tables, report_deviation
 
 
 class EventLog(Projection):
@@ -55,14 +54,8 @@ def tracked(db, name: str) -> int:
 def report_some(app, n: int) -> None:
     who = app.authenticate("ansatt", "demo")
     for i in range(n):
-        app.report_deviation(
-            who,
-            title=f"Avvik {i}",
-            description="Noe skjedde",
-            occurred_at=clock.now() - timedelta(hours=1),
-            unit_id=LURA,
-            category="nestenulykke",
-            severity=1 + i % 5,
+        report_deviation(
+            app, who, title=f"Avvik {i}", description="Noe skjedde", severity=1 + i % 5
         )
 
 
@@ -183,7 +176,7 @@ def test_rebuild_while_new_events_arrive_keeps_them(services):
     app = services.app
     report_some(app, 5)
     services.runner.catch_up()
-    original = services.runner._read
+    original = services.runner.log.read
 
     def read_and_write_more(after, head, limit=None):
         batch = original(after, head, limit)
@@ -192,9 +185,9 @@ def test_rebuild_while_new_events_arrive_keeps_them(services):
             report_some(app, 2)  # arrives during the replay
         return batch
 
-    services.runner._read = read_and_write_more
+    services.runner.log.read = read_and_write_more
     services.runner.rebuild(["deviations"])
-    services.runner._read = original
+    services.runner.log.read = original
     with services.db.reading() as cur:
         count = cur.scalar("SELECT COUNT(*) FROM rm_deviations")
     assert count == 7

@@ -24,7 +24,8 @@ from hms_core import clock
 from hms_core.access import UnitScope
 from hms_core.actions.action import CorrectiveAction
 from hms_core.deviations.categories import category_codes
-from hms_core.deviations.deviation import Deviation, PersonHarmed
+from hms_core.deviations.deviation import Deviation
+from hms_core.deviations.person_harmed import PersonHarmed
 from hms_core.directory.organisation import Organisation, unit_id_for
 from hms_core.errors import DomainError
 from hms_core.hr.figures import HRLine
@@ -34,7 +35,7 @@ from projections.statistics.queries import deviation_statistics, median
 from projections.statistics.selection import select_units
 from projections.statistics.view import CELL, COUNTED, StatisticsView
 from tests.conftest import SYSTEM
-from tests.helpers import HELSE, HJEMME, IT, LURA, ROVIK, SKOLE
+from tests.helpers import HELSE, HJEMME, IT, LURA, ROVIK, SKOLE, report_deviation
 
 UNITS = (LURA, ROVIK, HJEMME, HELSE, SKOLE, IT)
 PARENTS = (HELSE, LURA, unit_id_for("oppvekst"), unit_id_for("organisasjon"))
@@ -95,6 +96,20 @@ def history(operations: list[tuple], org: Organisation) -> list[Any]:
     return events
 
 
+def planned(
+    reference: str, title: str, unit: Any, days: int, actor: str = SYSTEM.actor
+) -> CorrectiveAction:
+    """An action of the system principal's, due `days` from today."""
+    return CorrectiveAction.create(
+        reference=reference,
+        title=title,
+        owner_id=SYSTEM.user_id,
+        unit_id=unit,
+        due_date=clock.today() + timedelta(days=days),
+        actor=actor,
+    )
+
+
 def apply(kind: str, args: tuple, cases: list, actions: list, org: Organisation) -> Any:
     actor = str(SYSTEM.user_id)
     pick = (lambda items: items[args[0] % len(items)]) if kind not in ("report", "action") else None
@@ -121,14 +136,7 @@ def apply(kind: str, args: tuple, cases: list, actions: list, org: Organisation)
         return case
     if kind == "action":
         unit, days = args
-        action = CorrectiveAction.create(
-            reference=f"TLT-2026-{len(actions) + 1:06d}",
-            title="Tiltak",
-            owner_id=SYSTEM.user_id,
-            unit_id=unit,
-            due_date=clock.today() + timedelta(days=days),
-            actor=actor,
-        )
+        action = planned(f"TLT-2026-{len(actions) + 1:06d}", "Tiltak", unit, days, actor)
         actions.append(action)
         return action
     items = actions if kind in ("reschedule", "complete", "cancel") else cases
@@ -338,11 +346,11 @@ def assert_rows_add_up(result: dict[str, Any]) -> None:
 
 
 def report(app, unit=LURA, category="nestenulykke", severity=2, **extra) -> Any:
-    return app.report_deviation(
+    return report_deviation(
+        app,
         SYSTEM,
         title="Glatt gulv",
         description="Vått gulv ved vaskerommet.",
-        occurred_at=clock.now() - timedelta(hours=1),
         unit_id=unit,
         category=category,
         severity=severity,
@@ -493,14 +501,7 @@ def test_actions_done_on_time(services):
     ids = []
     with clock.frozen_at(start):
         for days in (5, 5, 5, 40):
-            action = CorrectiveAction.create(
-                reference=f"TLT-2026-{uuid4().hex[:6]}",
-                title="Sklisikre matter",
-                owner_id=SYSTEM.user_id,
-                unit_id=LURA,
-                due_date=clock.today() + timedelta(days=days),
-                actor=SYSTEM.actor,
-            )
+            action = planned(f"TLT-2026-{uuid4().hex[:6]}", "Sklisikre matter", LURA, days)
             app.save(action)
             ids.append(action.id)
 

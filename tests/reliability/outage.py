@@ -12,16 +12,14 @@ import signal
 import subprocess
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 
 import httpx
 import psycopg
-import pytest
 
 from api.bootstrap import build
 from api.settings import Settings
-from tests.conftest import ON_CI, PG_ADMIN_URL, _pg_available
+from tests.conftest import PG_ADMIN_URL, new_pg_database
 from tests.processes import hms_process, serve
 
 SECRET = "reliability-test-secret"
@@ -31,13 +29,7 @@ SERVER = ("127.0.0.1", 5432)
 @contextlib.contextmanager
 def own_postgres_database() -> Iterator[str]:
     """A database created for one test (its name), dropped afterwards."""
-    if not _pg_available():
-        if ON_CI:
-            pytest.fail("PostgreSQL is required on CI but is not reachable")
-        pytest.skip("PostgreSQL is not reachable")
-    name = f"hms_outage_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    name = new_pg_database("hms_outage")
     try:
         yield name
     finally:

@@ -37,11 +37,13 @@ from litestar.testing import TestClient
 from api.app import create_app
 from hms_core import access, clock, rules
 from hms_core.access import system_principal
-from hms_core.actions.use_cases import ActionPlan
+from hms_core.actions.commands import ActionPlan
 from hms_core.deviations.categories import CAUSE_KINDS, DEFAULT_CATEGORIES, PERSON_KINDS
-from hms_core.deviations.deviation import CLOCK_SKEW, PersonHarmed
+from hms_core.deviations.deviation import CLOCK_SKEW
+from hms_core.deviations.person_harmed import PersonHarmed
 from hms_core.directory.org_import import DirectoryDocument, UnitDocument, UserDocument
-from hms_core.directory.organisation import ORGANISATION_ID, ROLES, UNIT_KINDS, user_id_for
+from hms_core.directory.organisation import ORGANISATION_ID, UNIT_KINDS
+from hms_core.directory.user import ROLES, user_id_for
 from hms_core.errors import DomainError, Forbidden
 from hms_core.hr.figures import HRLine
 from hms_core.risk.hazard import PARTICIPANT_ROLES, Participant
@@ -54,8 +56,8 @@ from projections.actions.queries import (
     overdue_actions,
 )
 from projections.actions.view import STATUS_FILTERS
-from projections.audit.view import audit_events
-from projections.deviations.queries import DeviationFilter, count_deviations, list_deviations
+from projections.audit.queries import audit_events
+from projections.deviations.queries import DeviationFilter, list_deviations
 from projections.inbox import what_needs_me
 from projections.risk_register.queries import (
     AssessmentFilter,
@@ -66,7 +68,7 @@ from projections.risk_register.queries import (
 )
 from projections.statistics.figures import action_statistics, hr_statistics
 from projections.statistics.queries import deviation_statistics
-from projections.users.view import list_users
+from projections.users.queries import list_users
 from tests.helpers import as_user
 
 EXAMPLES = int(os.environ.get("HMS_FUZZ_EXAMPLES", "12"))
@@ -896,8 +898,6 @@ def read_every_query(w: World) -> None:
             DeviationFilter(q="fall gulv ø", status="closed", category="personskade"),
         ):
             list_deviations(db, scope, f)
-        count_deviations(db, scope)
-        count_deviations(db, scope, status="reported")
         list(pages(lambda c, who=who: list_actions(db, who, ActionFilter(limit=7, cursor=c))))
         for status in STATUS_FILTERS:
             list_actions(db, who, ActionFilter(status=status, due_before=date.max))

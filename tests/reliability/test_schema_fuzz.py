@@ -11,14 +11,11 @@ repeatable and short in `make test`; `make fuzz` runs it with many more
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -31,9 +28,9 @@ from api.bootstrap import build
 from api.settings import Settings
 from demo.directory import demo_directory
 from hms_core.access import system_principal
-from hms_core.directory.organisation import user_id_for
+from hms_core.directory.user import user_id_for
+from tests.browser.fixtures import serving
 from tests.conftest import DEMO_HASH, SYSTEM
-from tests.processes import free_port
 
 ROLES = ("ansatt", "leder", "verneombud", "hms", "admin")
 EXAMPLES = int(os.environ.get("HMS_FUZZ_EXAMPLES", "6"))
@@ -58,25 +55,8 @@ def served(request, tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
         for role in ROLES
     }
     services.start()
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(services, run_worker=False, owns_services=False),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        access_log=False,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:  # waiting for the socket to open, not for an outcome
-        assert thread.is_alive(), "the server did not start"
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", tokens
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(services, run_worker=False, owns_services=False)) as address:
+        yield address, tokens
     services.close()
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from api.app import create_app
-from tests.browser.fixtures import demo_services, serving, shared_chromium, sign_in
+from tests.browser.fixtures import demo_site, send_anonymous_threat, shared_chromium, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,11 +55,8 @@ def browser():
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[tuple[str, object]]:
-    with (
-        demo_services(tmp_path) as services,
-        serving(create_app(services, run_worker=False, owns_services=False)) as base,
-    ):
-        yield base, services
+    with demo_site(tmp_path) as served:
+        yield served
 
 
 def _page(browser, watch: Watch):
@@ -112,11 +108,7 @@ def test_script_in_every_field_is_shown_as_text_and_nothing_runs(site, browser):
     watch.check(reporter)
 
     # Reported anonymously: the thank-you page with the receipt code.
-    reporter.get_by_label("Hva slags avvik?").select_option(label="Vold og trusler")
-    reporter.get_by_label("3 – Alvorlig").check()
-    reporter.get_by_label("Meld anonymt").check()
-    reporter.get_by_role("button", name="Send melding").click()
-    reporter.get_by_role("heading", name="Takk for meldingen").wait_for()
+    send_anonymous_threat(reporter)
     code = reporter.locator("#receipt-code").inner_text()
     watch.check(reporter)
 

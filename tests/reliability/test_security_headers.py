@@ -21,7 +21,7 @@ from api.app import create_app
 from api.limits import PER_USER
 from api.pages.render import PAGE_CSP
 from api.security import STRICT_CSP
-from tests.browser.fixtures import demo_services, serving, shared_chromium
+from tests.browser.fixtures import demo_site, shared_chromium
 from tests.helpers import report_body
 
 FIXED = {
@@ -191,10 +191,7 @@ def test_the_vendored_viewer_is_in_the_package_data():
 
 @pytest.mark.browser
 def test_the_api_viewer_asks_nothing_of_other_origins(tmp_path):
-    with (
-        demo_services(tmp_path) as services,
-        serving(create_app(services, run_worker=False, owns_services=False)) as base,
-    ):
+    with demo_site(tmp_path) as (base, _):
         context = shared_chromium().new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         requests: list[str] = []

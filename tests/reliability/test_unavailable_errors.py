@@ -1,7 +1,7 @@
 """Which errors are an outage (503, try again) and which a fault (500): real errors from
 both stores, and the timeouts that keep a wait on the database short.
 
-`adapters.db.is_unavailable` decides whether a request gets a 503 and whether the
+`adapters.outages.is_unavailable` decides whether a request gets a 503 and whether the
 projection runner waits for the database or names a read model as failed, so it must
 know the errors each driver and the event store really raise.
 """
@@ -12,7 +12,6 @@ import contextlib
 import re
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
 import msgspec
 import psycopg
@@ -20,11 +19,11 @@ from eventsourcing.persistence import PersistenceError
 from litestar import Litestar, get
 from litestar.testing import TestClient
 
-from adapters.db import SQLiteDatabase, is_unavailable
+from adapters.db import SQLiteDatabase
+from adapters.outages import is_unavailable
 from api.bootstrap import build
 from api.errors import OutageGuard
-from hms_core import clock
-from tests.helpers import LURA, as_user
+from tests.helpers import as_user, report_deviation
 
 
 @contextlib.contextmanager
@@ -91,15 +90,7 @@ def test_the_event_store_wraps_an_outage_and_it_is_still_one(services):
     who = as_user(services.app, "ansatt")
 
     def report():
-        services.app.report_deviation(
-            who,
-            title="Under låsen",
-            description="Skal ikke lagres",
-            occurred_at=clock.now() - timedelta(hours=1),
-            unit_id=LURA,
-            category="nestenulykke",
-            severity=2,
-        )
+        report_deviation(services.app, who, title="Under låsen", description="Skal ikke lagres")
 
     if services.db.dialect == "sqlite":
         with store_held(services):
