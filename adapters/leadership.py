@@ -108,6 +108,15 @@ class Leadership:
             self.release()
         return True
 
+    def interrupt(self) -> None:
+        """End another thread's `wait_for_notify` now, with a NOTIFY of our own (a stop
+        need not wait out the timeout). Nothing happens if the database is away: the
+        wait ends by itself then."""
+        if self._conn is None or self.channel is None:
+            return
+        with contextlib.suppress(Exception), self.db.transaction(durable=False) as cur:
+            cur.execute("SELECT pg_notify(?, '')", [self.channel])
+
     def release(self) -> None:
         if self._file is not None:
             with contextlib.suppress(OSError):

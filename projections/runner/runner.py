@@ -195,6 +195,7 @@ class ProjectionRunner:
         gets `stop_timeout` s (the thread is a daemon: the process may exit regardless)."""
         self._stop.set()
         self._wake.set()
+        self._leader.interrupt()  # the thread may be waiting for a NOTIFY
         if self._thread:
             self._thread.join(timeout=self.stop_timeout)
         self._leader.release()
