@@ -111,6 +111,10 @@ def unexpected_error_handler(request: Request, error: Exception) -> Response:
         _handler_name(request),
         stack,
     )
+    if wants_html(request):
+        from api.pages.render import error_page
+
+        return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, None)
     body = {"status_code": 500, "detail": "Noe gikk galt hos oss.", "extra": {}}
     return Response(content=body, status_code=HTTP_500_INTERNAL_SERVER_ERROR)
 

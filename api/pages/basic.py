@@ -12,13 +12,12 @@ from litestar.response import Redirect, Template
 from api.auth import end_session, signed_in, start_session
 from api.commands import execute
 from api.dependencies import Svc, Who
-from api.limits import TooManyGuesses, authenticate
+from api.limits import PER_USER, TooManyGuesses, authenticate
 from api.pages.render import page
 from api.presenters.deviations import receipt_view
-from api.presenters.inbox import inbox_out
+from api.presenters.inbox import front_page
 from hms_core.errors import InvalidValue, NotFound
 from hms_core.infra.passwords import normalise_receipt_code
-from projections.inbox import what_needs_me
 
 
 class LoginForm(msgspec.Struct):
@@ -45,7 +44,10 @@ class LoginPage(Controller):
     include_in_schema = False
 
     @get("/login", sync_to_thread=False)
-    def form(self, request: Request, next: FromQuery[str] = "/") -> Template:
+    def form(self, request: Request, next: FromQuery[str] = "/") -> Template | Redirect:
+        """A person already signed in goes on to where they were going."""
+        if request.scope.get("user") is not None:
+            return Redirect(_safe_next(next), status_code=303)
         return page(request, "login.html", next=_safe_next(next), errors={})
 
     @post("/login", sync_to_thread=True)
@@ -53,8 +55,9 @@ class LoginPage(Controller):
         try:
             who = authenticate(request, data.username, data.password) if data.username else None
         except TooManyGuesses as refusal:
-            return self._refused(request, data, 429, refusal.detail, refusal.headers)
+            return self._refused(request, data, 429, refusal.detail, refusal.headers, waiting=True)
         if who is None:
+            # The same words whether the user exists or not.
             return self._refused(request, data, 400, "Feil brukernavn eller passord.")
         start_session(request, who.user_id)
         return Redirect(_safe_next(data.next), status_code=303)
@@ -66,6 +69,7 @@ class LoginPage(Controller):
         status: int,
         message: str,
         headers: dict[str, str] | None = None,
+        waiting: bool = False,
     ) -> Template:
         return page(
             request,
@@ -75,6 +79,8 @@ class LoginPage(Controller):
             next=_safe_next(data.next),
             username=data.username,
             errors={"password": message},
+            waiting=waiting,
+            attempts=PER_USER.max_failures,
         )
 
     @post("/logout", sync_to_thread=True)
@@ -91,8 +97,7 @@ class FrontPage(Controller):
     def home(self, request: Request, svc: Svc, who: Who) -> Template:
         """What needs me now; for HMS officers also the read models that have stopped."""
         failing = svc.runner.failures() if who.is_hms else []
-        inbox = inbox_out(what_needs_me(svc.db, who))
-        return page(request, "home.html", inbox=inbox, failing=failing)
+        return page(request, "home.html", sections=front_page(svc, who), failing=failing)
 
 
 class ReceiptPage(Controller):

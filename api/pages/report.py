@@ -1,7 +1,17 @@
-"""/avvik/ny: the report form — short enough to fill in within a minute, on a phone."""
+"""/avvik/ny: the report form — short enough to fill in within a minute, on a phone.
+
+Every problem of the form is shown at once: what the form's text means (a date, a
+choice) is read here, and then each field goes through the rule the domain applies
+to it (hms_core.rules with the deviation's limits), one by one, so one submit tells
+all; the use case still checks everything when the report is filed.
+
+A report is filed once per form (its idempotency key, below) and the browser is sent
+on (303) to /avvik/ny/takk, which shows the result: reloading it files nothing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -9,14 +19,16 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import URLEncodedBody
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from api.auth import leave_session_untouched, signed_in
 from api.commands import execute
 from api.dependencies import Svc, Who
 from api.pages.render import page
+from api.pages.report_once import FiledOnce, filed_for, new_key, thank_you_redirect, valid_key
 from hms_core import clock, rules
 from hms_core.deviations.categories import DEFAULT_CATEGORIES, PERSON_KINDS
+from hms_core.deviations.deviation import LOCATION_MAX, TEXT_MAX, TITLE_MAX, check_occurred_at
 from hms_core.deviations.person_harmed import PersonHarmed
 from hms_core.errors import InvalidValue
 
@@ -28,8 +40,8 @@ SEVERITIES = {
     5: "Kritisk",
 }
 
-
-# The domain names fields by their English keys; the form says what they are.
+# The domain names fields by their English keys; the form says what they are, and the
+# form's labels are these words too.
 LABELS = {
     "title": "Hva skjedde?",
     "description": "Beskriv hendelsen",
@@ -38,20 +50,27 @@ LABELS = {
     "location": "Sted",
     "category": "Hva slags avvik?",
     "severity": "Hvor alvorlig var det?",
+    "person_kind": "Hvem ble skadet?",
     "immediate_action": "Strakstiltak",
 }
+# The form's order: the error summary lists the problems as the form shows the fields.
+ORDER = tuple(LABELS)
+
+
+def _field(name: str) -> str:
+    """The form's field for a field the domain names (person_harmed.kind → person_kind)."""
+    return "person_kind" if name.startswith("person_harmed") else name.split(".")[0]
 
 
 def in_words(message: str, field: str) -> str:
     """The domain's message with the form's label for the field it names."""
-    label = LABELS.get(field)
+    label = LABELS.get(_field(field))
     return message.replace(f"«{field}»", f"«{label}»") if label else message
 
 
 def form_error(error: InvalidValue) -> dict[str, str]:
     """The domain's refusal as the form shows it: beside the form's field, in its words."""
-    field = error.field.split(".")[0].replace("person_harmed", "person_kind")
-    return {field: in_words(error.detail, error.field)}
+    return {_field(error.field): in_words(error.detail, error.field)}
 
 
 class ReportForm(msgspec.Struct):
@@ -69,9 +88,12 @@ class ReportForm(msgspec.Struct):
     absence: str = ""
     serious_injury: str = ""
     anonymous: str = ""
+    # A random key per form shown: sent twice (a double tap, a reload), one report.
+    idempotency_key: str = ""
 
 
 def _parse(form: ReportForm) -> tuple[dict[str, Any], dict[str, str]]:
+    """What the form's text means, and what could not be read."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     try:
@@ -110,6 +132,48 @@ def _parse(form: ReportForm) -> tuple[dict[str, Any], dict[str, str]]:
     return values, errors
 
 
+def _domain_checks(svc: Svc, v: dict[str, Any]) -> dict[str, Callable[[], Any]]:
+    """Each field with the rule the domain applies to it when the report is filed
+    (hms_core.deviations.deviation.Deviation.report), to be asked one by one."""
+    checks: dict[str, Callable[[], Any]] = {
+        "title": lambda: rules.text("title", v["title"], TITLE_MAX),
+        "description": lambda: rules.text(
+            "description", v["description"], TEXT_MAX, multiline=True
+        ),
+        "location": lambda: rules.optional_text("location", v["location"], LOCATION_MAX),
+        "category": lambda: rules.choice("category", v["category"], svc.app.category_codes),
+        "immediate_action": lambda: rules.optional_text(
+            "immediate_action", v["immediate_action"], TEXT_MAX, multiline=True
+        ),
+    }
+    if "occurred_at" in v:
+        checks["occurred_at"] = lambda: check_occurred_at(v["occurred_at"])
+    if "unit_id" in v:
+        checks["unit_id"] = lambda: svc.app.unit_in_tree(v["unit_id"], "unit_id")
+    if "severity" in v:
+        checks["severity"] = lambda: rules.in_range("severity", v["severity"], 1, 5)
+    if "person_harmed" in v:
+        checks["person_kind"] = lambda: v["person_harmed"].validated()
+    return checks
+
+
+def problems(svc: Svc, form: ReportForm) -> tuple[dict[str, Any], dict[str, str]]:
+    """The report's values, and every field's problem at once, in the form's order."""
+    values, errors = _parse(form)
+    for name, check in _domain_checks(svc, values).items():
+        if name in errors:
+            continue
+        try:
+            check()
+        except InvalidValue as error:
+            errors.update(form_error(error))
+    return values, {name: errors[name] for name in sorted(errors, key=_position)}
+
+
+def _position(name: str) -> int:
+    return ORDER.index(name) if name in ORDER else len(ORDER)
+
+
 class ReportPage(Controller):
     path = "/avvik/ny"
     include_in_schema = False
@@ -119,12 +183,15 @@ class ReportPage(Controller):
         self, request: Request, svc: Svc, who: Who, form: ReportForm, errors: dict, status=200
     ) -> Template:
         units = sorted(svc.app.organisation().units.values(), key=lambda u: u.name)
+        if not valid_key(form.idempotency_key):
+            form = msgspec.structs.replace(form, idempotency_key=new_key())
         return page(
             request,
             "report.html",
             status_code=status,
             form=form,
             errors=errors,
+            labels=LABELS,
             units=[u for u in units if u.kind == "unit"],
             home_unit_id=str(who.home_unit_id) if who.home_unit_id else "",
             categories=DEFAULT_CATEGORIES,
@@ -141,15 +208,33 @@ class ReportPage(Controller):
     @post("/", sync_to_thread=True)
     def submit(
         self, request: Request, svc: Svc, who: Who, data: URLEncodedBody[ReportForm]
-    ) -> Template:
-        values, errors = _parse(data)
+    ) -> Template | Redirect:
+        values, errors = problems(svc, data)
         if values["anonymous"]:
             leave_session_untouched(request)
         if not errors:
+            key = data.idempotency_key if valid_key(data.idempotency_key) else new_key()
             try:
-                receipt = execute(svc, svc.app.report_deviation, who, **values)
+                filed_for(
+                    svc, who, key, lambda: execute(svc, svc.app.report_deviation, who, **values)
+                )
             except InvalidValue as error:
                 errors.update(form_error(error))
             else:
-                return page(request, "reported.html", status_code=201, receipt=receipt)
+                return thank_you_redirect(svc, key)
         return self._form(request, svc, who, data, errors, status=400)
+
+    @get("/takk", sync_to_thread=True)
+    def thanks(self, request: Request, svc: Svc, who: Who) -> Template:
+        """The result of the report just sent; an anonymous report's receipt code once."""
+        leave_session_untouched(request)
+        once = FiledOnce.from_request(request, svc, who)
+        response = page(
+            request,
+            "reported.html",
+            filed=once.filed,
+            code=once.receipt_code,
+            headers={"Cache-Control": "no-store"},
+        )
+        once.forget_shown_code(response)
+        return response

@@ -1,15 +1,19 @@
-"""What every presenter shares: actors' names, a record's history, units' names, times."""
+"""What every presenter shares: actors' names, a record's history, units' names, times,
+and what every page shows (dates as people read them, the menu)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from api.schemas.common import HistoryEntry
-from hms_core import clock
-from hms_core.access import disclosure
-from hms_core.errors import NotFound
+from hms_core import access, clock
+from hms_core.access import Principal, disclosure
+from hms_core.errors import Forbidden, NotFound
 from projections.base import from_ts
 
 _HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
@@ -76,3 +80,77 @@ def day(text: str | None) -> date | None:
 
 def uuid_or_none(text: str | None) -> UUID | None:
     return UUID(text) if text else None
+
+
+# --- what every page shows: dates as people read them, and the menu -----------------
+
+
+def date_text(value: date | datetime | str | None) -> str:
+    """dd.mm.åååå: a date, an ISO date as the read models keep it, or a moment (in the
+    configured time zone); empty for None. Written out, not strftime: a year before 1000
+    keeps its four digits."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    elif isinstance(value, datetime):
+        value = clock.local(value)
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+
+
+def moment_text(value: datetime | None) -> str:
+    """dd.mm.åååå kl. HH:MM in the configured time zone; empty for None."""
+    if value is None:
+        return ""
+    at = clock.local(value)
+    return f"{date_text(at)} kl. {at.hour:02d}:{at.minute:02d}"
+
+
+class MenuItem(msgspec.Struct, frozen=True):
+    href: str
+    label: str
+    current: bool = False
+
+
+def _may(check: Callable[[Principal], Any], who: Principal) -> bool:
+    try:
+        check(who)
+    except Forbidden:
+        return False
+    return True
+
+
+def _reads_cases_beyond_own(who: Principal) -> bool:
+    scope = access.deviation_scope(who)
+    return scope.everything or bool(scope.units or scope.hms_units)
+
+
+# What each may use, in the order of the menu; the rules are hms_core.access's.
+_MENU: tuple[tuple[str, str, Callable[[Principal], bool]], ...] = (
+    ("/", "Mine oppgaver", lambda who: True),
+    ("/avvik/ny", "Meld avvik", lambda who: True),
+    ("/mine", "Mine meldinger", lambda who: True),
+    ("/avvik", "Avvik", _reads_cases_beyond_own),
+    # Everyone may own an action (and read and complete it): the list shows theirs.
+    ("/tiltak", "Tiltak", lambda who: True),
+    ("/risiko", "Risiko", lambda who: _may(access.check_figures, who)),
+    ("/statistikk", "Statistikk", lambda who: _may(access.check_figures, who)),
+    ("/revisjon", "Revisjon", lambda who: _may(access.check_audit, who)),
+    ("/admin", "Admin", lambda who: _may(access.check_manage_directory, who)),
+    ("/profil", "Profil", lambda who: True),
+)
+
+
+def _under(path: str, href: str) -> bool:
+    return path == href or (href != "/" and path.startswith(href + "/"))
+
+
+def menu(who: Principal | None, path: str) -> list[MenuItem]:
+    """The menu for this person, the page at `path` marked as the current one (the
+    longest matching entry: /avvik/ny is «Meld avvik», not «Avvik»)."""
+    if who is None:
+        return []
+    shown = [(href, label) for href, label, may in _MENU if may(who)]
+    matching = [href for href, _ in shown if _under(path, href)]
+    current = max(matching, key=len) if matching else None
+    return [MenuItem(href, label, href == current) for href, label in shown]

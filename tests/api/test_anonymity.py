@@ -118,7 +118,8 @@ def prepare_report(client, how: str):
 
     def send_form() -> dict[str, str]:
         response = client.post("/avvik/ny", data=form)
-        assert response.status_code == 201, response.text
+        assert [r.status_code for r in response.history] == [303], response.text
+        assert response.status_code == 200, response.text  # the thank-you page
         reference = re.search(r'id="reference">([^<]+)<', response.text).group(1)
         code = re.search(r'id="receipt-code">([^<]+)<', response.text).group(1)
         return {"reference": reference, "receipt_code": code}
