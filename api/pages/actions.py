@@ -147,41 +147,40 @@ class ActionListPage(Controller):
         cursor: FromQuery[str] = "",
     ) -> Template:
         """The actions this person may see, the earliest deadline first."""
-        q = {
-            "status": status,
-            "unit_id": unit_id,
-            "include_subunits": include_subunits,
-            "owner_id": owner_id,
-            "cursor": cursor,
-        }
-        values, errors = _filters(svc, who, q)
-        rows, next_cursor = [], None
-        if not errors:
-            today = clock.today()
-            try:
-                found = list_actions(svc.db, who, ActionFilter(limit=PAGE_SIZE, **values), today)
-            except BadCursorError:
-                errors["cursor"] = "Siden finnes ikke lenger. Start på første side."
-            else:
-                names = Names(svc.app)
-                rows = [action_row(r, today, names) for r in found.items]
-                next_cursor = found.next_cursor
-        kept = {k: v for k, v in q.items() if k != "cursor" and v}
-        return page(
-            request,
-            "actions/list.html",
-            status_code=400 if errors else 200,
-            q=q,
-            errors=errors,
-            rows=rows,
-            statuses=STATUS_CHOICES,
-            next_url=f"/tiltak?{urlencode({**kept, 'cursor': next_cursor})}"
-            if next_cursor
-            else None,
-            first_url=f"/tiltak?{urlencode(kept)}" if cursor else None,
-            me=str(who.user_id),
-            **_filter_choices(svc, who),
-        )
+        q = {"status": status, "unit_id": unit_id, "include_subunits": include_subunits}
+        shown = _action_list(svc, who, {**q, "owner_id": owner_id, "cursor": cursor})
+        status_code = 400 if shown["errors"] else 200
+        return page(request, "actions/list.html", status_code=status_code, **shown)
+
+
+def _action_list(svc: Svc, who: Principal, q: dict[str, str]) -> dict[str, Any]:
+    """What the /tiltak list shows for these filters (as typed): its rows, paging links,
+    the filters' choices, and a problem beside each filter that cannot be read."""
+    values, errors = _filters(svc, who, q)
+    rows, next_cursor = [], None
+    if not errors:
+        today = clock.today()
+        try:
+            found = list_actions(svc.db, who, ActionFilter(limit=PAGE_SIZE, **values), today)
+        except BadCursorError:
+            errors["cursor"] = "Siden finnes ikke lenger. Start på første side."
+        else:
+            names = Names(svc.app)
+            rows = [action_row(r, today, names) for r in found.items]
+            next_cursor = found.next_cursor
+    kept = {k: v for k, v in q.items() if k != "cursor" and v}
+    return {
+        "q": q,
+        "errors": errors,
+        "rows": rows,
+        "statuses": STATUS_CHOICES,
+        "next_url": f"/tiltak?{urlencode({**kept, 'cursor': next_cursor})}"
+        if next_cursor
+        else None,
+        "first_url": f"/tiltak?{urlencode(kept)}" if q["cursor"] else None,
+        "me": str(who.user_id),
+        **_filter_choices(svc, who),
+    }
 
 
 class ActionPage(Controller):
@@ -215,32 +214,12 @@ class ActionPage(Controller):
         name = COMMANDS.get(command)
         if name is None:
             raise NotFound("Fant ikke siden.")
-        struct, errors = parse(name, data, action_id)
-        status, conflict = 400, None
-        if struct is not None:
-            use_case = getattr(svc.app, FORMS[name].use_case)
-            args = (who, struct) if name == "follow_up" else (who, action_id, struct)
-            try:
-                execute(svc, use_case, *args)
-            except VersionConflict:
-                status, conflict = 409, CONFLICT
-            except (InvalidValue, Conflict, Forbidden) as error:
-                status = _status(error)
-                errors = refusal(name, error)
-            else:
-                anchor = "kommentarer" if name == "comment" else "melding"
-                return Redirect(f"/tiltak/{action_id}?lagret={name}#{anchor}", status_code=303)
-        return self._page(
-            request,
-            svc,
-            who,
-            action_id,
-            status=status,
-            form=name,
-            typed=data,
-            errors=errors,
-            conflict=conflict,
-        )
+        status, errors, conflict = _run(svc, who, name, action_id, data)
+        if status == 303:
+            anchor = "kommentarer" if name == "comment" else "melding"
+            return Redirect(f"/tiltak/{action_id}?lagret={name}#{anchor}", status_code=303)
+        shown = {"form": name, "typed": data, "errors": errors, "conflict": conflict}
+        return self._page(request, svc, who, action_id, status=status, **shown)
 
     def _page(
         self,
@@ -281,6 +260,25 @@ class ActionPage(Controller):
             notice=notice,
             today=clock.today().isoformat(),
         )
+
+
+def _run(
+    svc: Svc, who: Principal, name: str, action_id: UUID, data: ActionForm
+) -> tuple[int, dict, str | None]:
+    """Run the form's use case: 303 when done; else the status, the problems beside the
+    fields, and the conflict message when someone else changed the action meanwhile."""
+    struct, errors = parse(name, data, action_id)
+    if struct is None:
+        return 400, errors, None
+    use_case = getattr(svc.app, FORMS[name].use_case)
+    args = (who, struct) if name == "follow_up" else (who, action_id, struct)
+    try:
+        execute(svc, use_case, *args)
+    except VersionConflict:
+        return 409, errors, CONFLICT
+    except (InvalidValue, Conflict, Forbidden) as error:
+        return _status(error), refusal(name, error), None
+    return 303, {}, None
 
 
 def _status(error: Exception) -> int:

@@ -19,13 +19,15 @@ import msgspec
 from adapters.db import Database
 from api.controllers.deviations import deviation_filter
 from api.dependencies import unit_filter
-from hms_core import clock, rules
+from api.presenters.cases import case_row
+from hms_core import access, clock, rules
 from hms_core.access import Principal
 from hms_core.deviations.categories import STATUS_LABELS, category_codes
 from hms_core.directory.organisation import Organisation
 from hms_core.errors import NotFound
 from projections.actions.queries import ActionFilter, list_actions
-from projections.deviations.queries import DeviationFilter
+from projections.deviations.queries import DeviationFilter, list_deviations
+from projections.paging import BadCursorError
 
 PAGE_SIZE = 50
 SEARCH_MAX = 200
@@ -141,6 +143,34 @@ def read_filters(svc: Any, query: ListQuery) -> tuple[DeviationFilter, dict[str,
         q=query.q.strip() or None,
     )
     return msgspec.structs.replace(found, limit=PAGE_SIZE, cursor=query.cursor or None), errors
+
+
+def case_list(svc: Any, who: Principal, query: ListQuery) -> dict[str, Any]:
+    """What the /avvik list shows for this query: its rows, paging links, the filters'
+    choices, and a problem beside each filter that cannot be read."""
+    filters, errors = read_filters(svc, query)
+    rows, next_cursor = [], None
+    if not errors:
+        try:
+            found = list_deviations(svc.db, access.deviation_scope(who), filters)
+        except BadCursorError:
+            errors[FORM] = "Lenken til denne siden er ugyldig. Start på første side."
+        else:
+            rows, next_cursor = found.items, found.next_cursor
+    organisation = svc.app.organisation()
+    names = {str(u.id): u.name for u in organisation.units.values()}
+    overdue = overdue_cases(svc.db, who, rows)
+    return {
+        "query": query,
+        "errors": errors,
+        "rows": [case_row(r, names, r["id"] in overdue) for r in rows],
+        "units": unit_choices(organisation),
+        "statuses": STATUS_LABELS,
+        "categories": svc.app.categories,
+        "export_url": query.url("/api/v1/deviations/export"),
+        "next_url": query.url("/avvik", cursor=next_cursor) if next_cursor else None,
+        "first_url": query.url("/avvik") if query.cursor else None,
+    }
 
 
 def overdue_cases(db: Database, who: Principal, rows: list[dict[str, Any]]) -> set[str]:

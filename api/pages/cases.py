@@ -22,7 +22,6 @@ from api.commands import execute
 from api.dependencies import Svc, Who
 from api.pages.case_forms import (
     COMMANDS,
-    FORM,
     LABELS,
     CaseCommand,
     CaseForm,
@@ -30,15 +29,13 @@ from api.pages.case_forms import (
     domain_error,
     parse,
 )
-from api.pages.case_list import ListQuery, overdue_cases, read_filters, unit_choices
+from api.pages.case_list import ListQuery, case_list, unit_choices
 from api.pages.render import page
 from api.pages.report import SEVERITIES
-from api.presenters.cases import case_page, case_row
+from api.presenters.cases import case_page
 from hms_core import access, clock
-from hms_core.deviations.categories import CAUSE_KINDS, STATUS_LABELS
+from hms_core.deviations.categories import CAUSE_KINDS
 from hms_core.errors import Conflict, InvalidValue, NotFound, VersionConflict
-from projections.deviations.queries import list_deviations
-from projections.paging import BadCursorError
 from projections.users.queries import list_users
 
 CaseId = FromPath[UUID]
@@ -56,33 +53,13 @@ class CaseListPage(Controller):
     @get("/", sync_to_thread=True)
     def index(self, request: Request, svc: Svc, who: Who) -> Template:
         """The cases I may see, newest first, filtered as the JSON list is."""
-        query = ListQuery.of(request.query_params)
-        filters, errors = read_filters(svc, query)
-        rows, next_cursor = [], None
-        if not errors:
-            try:
-                found = list_deviations(svc.db, access.deviation_scope(who), filters)
-            except BadCursorError:
-                errors[FORM] = "Lenken til denne siden er ugyldig. Start på første side."
-            else:
-                rows, next_cursor = found.items, found.next_cursor
-        organisation = svc.app.organisation()
-        names = {str(u.id): u.name for u in organisation.units.values()}
-        overdue = overdue_cases(svc.db, who, rows)
+        shown = case_list(svc, who, ListQuery.of(request.query_params))
         return page(
             request,
             "cases/list.html",
-            status_code=400 if errors else 200,
-            query=query,
-            errors=errors,
-            rows=[case_row(r, names, r["id"] in overdue) for r in rows],
-            units=unit_choices(organisation),
-            statuses=STATUS_LABELS,
-            categories=svc.app.categories,
-            export_url=query.url("/api/v1/deviations/export"),
-            next_url=query.url("/avvik", cursor=next_cursor) if next_cursor else None,
-            first_url=query.url("/avvik") if query.cursor else None,
+            status_code=400 if shown["errors"] else 200,
             handed_over=_handed_over(svc, who, request.query_params.get("overfort")),
+            **shown,
         )
 
 
